@@ -1,6 +1,9 @@
-/** Kubernetes core/v1 Pod. PLACEHOLDER: fields not yet described one by one. */
-import { z } from 'zod';
+/** Kubernetes core/v1 Pod. Its spec is the PodSpec shared with Deployment templates (pod-spec.ts). */
+import type { z } from 'zod';
 import { defineKind, statusField } from './define.js';
+import { podSpecSchema } from './pod-spec.js';
+
+export type { PodSpec, Container, ContainerPort, EnvVar, EnvVarSource, EnvFromSource, Probe, VolumeMount, Volume } from './pod-spec.js';
 
 export const Pod = defineKind({
   kind: 'Pod',
@@ -9,6 +12,6 @@ export const Pod = defineKind({
   namespaced: true,
   plural: 'pods',
   shortNames: ['po'],
-  body: { spec: z.record(z.string(), z.unknown()).optional(), status: statusField },
+  body: { spec: podSpecSchema, status: statusField },
 });
 export type PodObject = z.infer<typeof Pod.schema>;
