@@ -33,7 +33,6 @@ export const Codes = {
   Deprecated: 'IST0002',
   ReferencedResourceNotFound: 'IST0101',
   SchemaValidationError: 'IST0106',
-  MisplacedAnnotation: 'IST0107',
   ConflictingMeshGatewayVirtualServiceHosts: 'IST0109',
   ConflictingSidecarWorkloadSelectors: 'IST0110',
   MultipleSidecarsWithoutWorkloadSelectors: 'IST0111',
@@ -41,18 +40,34 @@ export const Codes = {
   DeploymentAssociatedToMultipleServices: 'IST0116',
   DeploymentRequiresServiceAssociated: 'IST0117',
   PortNameIsNotUnderNamingConvention: 'IST0118',
+  NoMatchingWorkloadsFound: 'IST0127',
   NoServerCertificateVerificationDestinationLevel: 'IST0128',
   NoServerCertificateVerificationPortLevel: 'IST0129',
   VirtualServiceUnreachableRule: 'IST0130',
   VirtualServiceIneffectiveMatch: 'IST0131',
   VirtualServiceHostNotFoundInGateway: 'IST0132',
+  ServiceEntryAddressesRequired: 'IST0134',
+  DeploymentConflictingPorts: 'IST0137',
+  GatewayDuplicateCertificate: 'IST0138',
+  IngressRouteRulesNotAffected: 'IST0140',
   ConflictingGateways: 'IST0145',
-  MultipleDestinationRulesForHost: 'TK0101',
-  DeploymentMissingAppVersionLabels: 'TK0102',
-  UnknownDestinationHost: 'TK0103',
+  JwtClaimBasedRoutingWithoutRequestAuthN: 'IST0149',
+  ExternalNameServiceTypeInvalidPortName: 'IST0150',
+  InvalidGatewayCredential: 'IST0161',
+  GatewayPortNotDefinedOnService: 'IST0162',
+  ReferencedInternalGateway: 'IST0165',
+  IneffectivePolicy: 'IST0167',
+  DestinationRuleSubsetNotSelectPods: 'IST0173',
+  UnknownDestinationRuleHost: 'IST0174',
+  JwksUriFetchUnrestricted: 'IST0175',
+  ConflictingServiceEntryProtocol: 'IST0177',
+  // tack's own findings, where Istio has no analyzer.
   YamlSyntaxError: 'TK0001',
   FileError: 'TK0002',
   UnknownKind: 'TK0003',
+  MultipleDestinationRulesForHost: 'TK0101',
+  DeploymentMissingAppVersionLabels: 'TK0102',
+  ConflictingGatewayVirtualServiceHosts: 'TK0104',
 } as const;
 
 export type Code = (typeof Codes)[keyof typeof Codes];
@@ -79,6 +94,8 @@ export function formatPath(path: readonly (string | number)[]): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;
+    // Map keys such as `tls.crt` or `app.kubernetes.io/name` are bracketed, as kubectl prints them.
+    else if (!/^[A-Za-z0-9_-]+$/.test(part)) out += `[${part}]`;
     else out += out ? `.${part}` : part;
   }
   return out;

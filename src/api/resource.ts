@@ -14,6 +14,8 @@ export interface Resource<T = Record<string, unknown>> {
   /** The whole object as written (validated against the kind's schema). */
   object: T;
   source: SourceLocation;
+  /** Line of a field inside this resource (the nearest written ancestor when the field is absent). */
+  lineOf(path: readonly (string | number)[]): number;
 }
 
 export function refOf(r: { kind: string; name: string; namespace?: string | undefined }): ResourceRef {

@@ -15,8 +15,24 @@ export interface ValidateOptions {
 }
 
 export interface ValidationResult {
+  /** Set when the document is valid: only such resources are ever stored or served. */
   resource?: Resource;
+  /**
+   * Set when the document is an identifiable resource (known kind and version, a name) but invalid.
+   * `tack analyze` still checks it against the others, as istioctl does; nothing else may use it,
+   * and code reading it must not trust its fields.
+   */
+  unchecked?: Resource;
   checks: Check[];
+}
+
+/** Kubernetes and Istio treat an explicit `null` as an absent field (`args:` with nothing after it). */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!isRecord(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  return out;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -51,7 +67,7 @@ export function validateDocument(doc: LoadedDocument, opts: ValidateOptions = {}
   const at = (path: PathPart[], message: string, code: string = Codes.SchemaValidationError, level: Check['level'] = 'Error', resource?: ResourceRef): void => {
     checks.push({ code, level, path: formatPath(path), message, source: { file: doc.file, line: doc.lineOf(path) }, ...(resource ? { resource } : {}) });
   };
-  const value = doc.value;
+  const value = withoutNulls(doc.value);
   if (!isRecord(value)) {
     at([], `a manifest must be a mapping with apiVersion, kind and metadata; got ${Array.isArray(value) ? 'a list' : typeof value}`);
     return { checks };
@@ -83,16 +99,10 @@ export function validateDocument(doc: LoadedDocument, opts: ValidateOptions = {}
     return { checks };
   }
   const parsed = info.schema.safeParse(value);
-  if (!parsed.success) {
-    for (const p of problemsFromIssues(parsed.error.issues, value, info.schema)) at(p.path, p.message, Codes.SchemaValidationError, 'Error', ref);
-    return { checks };
-  }
   const dep: { path: PathPart[]; advice: string }[] = [];
   deprecations(info.schema, value, [], dep);
   for (const d of dep) at(d.path, `deprecated field: ${d.advice}`, Codes.Deprecated, 'Warning', ref);
-  const object = parsed.data as Record<string, unknown>;
-  const metadata = object.metadata as Resource['metadata'];
-  const resource: Resource = {
+  const makeResource = (object: Record<string, unknown>, metadata: Resource['metadata']): Resource => ({
     apiVersion,
     kind,
     name: metadata.name,
@@ -100,18 +110,27 @@ export function validateDocument(doc: LoadedDocument, opts: ValidateOptions = {}
     metadata,
     object,
     source: { file: doc.file, line: doc.line },
-  };
-  return { resource, checks };
+    lineOf: doc.lineOf,
+  });
+  if (!parsed.success) {
+    for (const p of problemsFromIssues(parsed.error.issues, value, info.schema)) at(p.path, p.message, Codes.SchemaValidationError, 'Error', ref);
+    if (name === undefined || !meta) return { checks };
+    return { unchecked: makeResource(value, { ...meta, name } as Resource['metadata']), checks };
+  }
+  const object = parsed.data as Record<string, unknown>;
+  return { resource: makeResource(object, object.metadata as Resource['metadata']), checks };
 }
 
 /** Validates every document; duplicates (same kind, namespace, name) are errors, the later one refused. */
-export function validateDocuments(docs: readonly LoadedDocument[], opts: ValidateOptions = {}): { resources: Resource[]; checks: Check[] } {
+export function validateDocuments(docs: readonly LoadedDocument[], opts: ValidateOptions = {}): { resources: Resource[]; unchecked: Resource[]; checks: Check[] } {
   const resources: Resource[] = [];
+  const unchecked: Resource[] = [];
   const checks: Check[] = [];
   const seen = new Map<string, Resource>();
   for (const doc of docs) {
     const r = validateDocument(doc, opts);
     checks.push(...r.checks);
+    if (r.unchecked) unchecked.push(r.unchecked);
     if (!r.resource) continue;
     const key = `${r.resource.kind}/${r.resource.namespace ?? ''}/${r.resource.name}`;
     const prior = seen.get(key);
@@ -129,5 +148,5 @@ export function validateDocuments(docs: readonly LoadedDocument[], opts: Validat
     seen.set(key, r.resource);
     resources.push(r.resource);
   }
-  return { resources, checks };
+  return { resources, unchecked, checks };
 }

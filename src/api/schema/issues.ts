@@ -73,7 +73,8 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], root: un
         const custom = issue.message && !issue.message.startsWith('Too ') ? issue.message : undefined;
         const bound = issue.code === 'too_small' ? `at least ${String(issue.minimum)}` : `at most ${String(issue.maximum)}`;
         const what = issue.origin === 'string' ? `${bound} characters long` : issue.origin === 'array' ? `${bound} items` : bound;
-        out.push({ path, message: `${custom ?? `must be ${what}`} (got ${describeValue(value)})` });
+        const got = typeof value === 'number' || typeof value === 'string' ? ` (got ${describeValue(value)})` : '';
+        out.push({ path, message: `${custom ?? `must be ${what}`}${got}` });
         break;
       }
       case 'invalid_union': {

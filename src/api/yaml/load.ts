@@ -1,6 +1,6 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, extname } from 'node:path';
-import { LineCounter, parseAllDocuments, isCollection, type Document } from 'yaml';
+import { LineCounter, parseAllDocuments, isCollection, isMap, isSeq, isScalar, type Document } from 'yaml';
 import { Codes, type Check } from '../checks.js';
 
 /** Files larger than this are refused before parsing: no Kubernetes object comes near it. */
@@ -48,15 +48,31 @@ function nestingDepth(text: string): number {
   return max;
 }
 
+function nodeStart(node: unknown): number | undefined {
+  return (node as { range?: [number, number, number] } | null | undefined)?.range?.[0];
+}
+
+/** Line of the deepest node along `path`; for a map entry, the line of its key. */
 function makeLineOf(doc: Document, counter: LineCounter, basePath: readonly PathPart[]) {
   return (path: readonly PathPart[]): number => {
-    const full = [...basePath, ...path];
-    for (let n = full.length; n >= 0; n--) {
-      const node = n === 0 ? doc.contents : doc.getIn(full.slice(0, n), true);
-      const range = (node as { range?: [number, number, number] } | undefined)?.range;
-      if (range) return counter.linePos(range[0]).line;
+    let node: unknown = doc.contents;
+    let offset = nodeStart(node) ?? 0;
+    for (const part of [...basePath, ...path]) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === part);
+        if (!pair) break;
+        offset = nodeStart(pair.key) ?? offset;
+        node = pair.value;
+      } else if (isSeq(node) && typeof part === 'number') {
+        const item = node.items[part];
+        if (item === undefined) break;
+        offset = nodeStart(item) ?? offset;
+        node = item;
+      } else {
+        break;
+      }
     }
-    return 1;
+    return counter.linePos(offset).line;
   };
 }
 

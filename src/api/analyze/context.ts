@@ -1,0 +1,183 @@
+/** A read-only view over a set of validated resources, shaped for the questions analyzers ask. */
+import { formatPath, type Check, type Level } from '../checks.js';
+import { refOf, type Resource } from '../resource.js';
+import type { VirtualServiceObject } from '../kinds/virtual-service.js';
+import type { DestinationRuleObject } from '../kinds/destination-rule.js';
+import type { GatewayObject } from '../kinds/gateway.js';
+import type { ServiceEntryObject } from '../kinds/service-entry.js';
+import type { WorkloadEntryObject } from '../kinds/workload-entry.js';
+import type { SidecarObject } from '../kinds/sidecar.js';
+import type { PeerAuthenticationObject } from '../kinds/peer-authentication.js';
+import type { AuthorizationPolicyObject } from '../kinds/authorization-policy.js';
+import type { RequestAuthenticationObject } from '../kinds/request-authentication.js';
+import type { ServiceObject } from '../kinds/service.js';
+import type { DeploymentObject } from '../kinds/deployment.js';
+import type { PodObject } from '../kinds/pod.js';
+import type { NamespaceObject } from '../kinds/namespace.js';
+import type { SecretObject } from '../kinds/secret.js';
+import type { ConfigMapObject } from '../kinds/config-map.js';
+import type { ServiceAccountObject } from '../kinds/service-account.js';
+
+export interface KindObjects {
+  VirtualService: VirtualServiceObject;
+  DestinationRule: DestinationRuleObject;
+  Gateway: GatewayObject;
+  ServiceEntry: ServiceEntryObject;
+  WorkloadEntry: WorkloadEntryObject;
+  Sidecar: SidecarObject;
+  PeerAuthentication: PeerAuthenticationObject;
+  AuthorizationPolicy: AuthorizationPolicyObject;
+  RequestAuthentication: RequestAuthenticationObject;
+  Service: ServiceObject;
+  Deployment: DeploymentObject;
+  Pod: PodObject;
+  Namespace: NamespaceObject;
+  Secret: SecretObject;
+  ConfigMap: ConfigMapObject;
+  ServiceAccount: ServiceAccountObject;
+}
+export type KindName = keyof KindObjects;
+export type TypedResource<K extends KindName> = Resource<KindObjects[K]> & { kind: K };
+
+/** Something that runs with labels: a Deployment's pods, a bare Pod or a WorkloadEntry. */
+export interface Workload {
+  kind: 'Deployment' | 'Pod' | 'WorkloadEntry';
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  /** Declared container ports (Deployments and Pods). */
+  ports: { name?: string; containerPort: number }[];
+  resource?: Resource;
+}
+
+export interface AnalysisOptions {
+  /**
+   * Add what a tack mesh always has: the ingress gateway (Deployment and Service
+   * `istio-ingressgateway` in `istio-system`, labels `istio: ingressgateway`). On by default,
+   * because a `tack up` mesh runs it whether or not the manifests mention it.
+   */
+  builtins?: boolean;
+}
+
+export class AnalysisContext {
+  readonly resources: readonly Resource[];
+  private readonly byKind = new Map<string, Resource[]>();
+  private readonly checks: Check[] = [];
+
+  constructor(resources: readonly Resource[], readonly options: AnalysisOptions = {}) {
+    this.resources = resources;
+    for (const r of resources) {
+      const list = this.byKind.get(r.kind) ?? [];
+      list.push(r);
+      this.byKind.set(r.kind, list);
+    }
+  }
+
+  all<K extends KindName>(kind: K): TypedResource<K>[] {
+    return (this.byKind.get(kind) ?? []) as TypedResource<K>[];
+  }
+
+  namespaceOf(r: Resource): string {
+    return r.namespace ?? 'default';
+  }
+
+  /** Namespaces that exist: declared ones, those any resource lives in, and the system ones. */
+  namespaces(): Set<string> {
+    const out = new Set<string>(['default', 'istio-system', 'kube-system']);
+    for (const r of this.resources) {
+      if (r.kind === 'Namespace') out.add(r.name);
+      if (r.namespace) out.add(r.namespace);
+    }
+    return out;
+  }
+
+  workloads(): Workload[] {
+    const out: Workload[] = [];
+    for (const d of this.all('Deployment')) {
+      const tpl = d.object.spec?.template;
+      out.push({ kind: 'Deployment', name: d.name, namespace: this.namespaceOf(d), labels: tpl?.metadata?.labels ?? {}, ports: containerPorts(tpl?.spec?.containers), resource: d });
+    }
+    for (const p of this.all('Pod')) {
+      out.push({ kind: 'Pod', name: p.name, namespace: this.namespaceOf(p), labels: p.metadata.labels ?? {}, ports: containerPorts(p.object.spec?.containers), resource: p });
+    }
+    for (const w of this.all('WorkloadEntry')) {
+      out.push({ kind: 'WorkloadEntry', name: w.name, namespace: this.namespaceOf(w), labels: { ...(w.metadata.labels ?? {}), ...(w.object.spec.labels ?? {}) }, ports: [], resource: w });
+    }
+    if (this.options.builtins !== false) out.push(...BUILTIN_WORKLOADS);
+    return out;
+  }
+
+  /** Services as `{namespace, name, selector, ports}`, including the built-in gateway's. */
+  services(): ServiceView[] {
+    const out: ServiceView[] = this.all('Service').map((s) => ({
+      name: s.name,
+      namespace: this.namespaceOf(s),
+      selector: s.object.spec?.selector,
+      ports: (s.object.spec?.ports ?? []).map((p) => ({ port: p.port, ...(p.name !== undefined ? { name: p.name } : {}), ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}), ...(p.protocol !== undefined ? { protocol: p.protocol } : {}) })),
+      resource: s,
+    }));
+    if (this.options.builtins !== false && !out.some((s) => s.name === BUILTIN_GATEWAY_SERVICE.name && s.namespace === BUILTIN_GATEWAY_SERVICE.namespace)) {
+      out.push(BUILTIN_GATEWAY_SERVICE);
+    }
+    return out;
+  }
+
+  report(resource: Resource, code: string, level: Level, message: string, path: readonly (string | number)[] = []): void {
+    this.checks.push({
+      code,
+      level,
+      path: formatPath(path),
+      message,
+      resource: refOf(resource),
+      source: { file: resource.source.file, line: resource.lineOf(path) },
+    });
+  }
+
+  findings(): Check[] {
+    return this.checks;
+  }
+}
+
+export interface ServiceView {
+  name: string;
+  namespace: string;
+  selector: Record<string, string> | undefined;
+  ports: { port: number; name?: string; targetPort?: number | string; protocol?: string }[];
+  resource?: Resource;
+}
+
+
+function containerPorts(containers: readonly { ports?: readonly { name?: string | undefined; containerPort: number }[] | undefined }[] | undefined): Workload['ports'] {
+  const out: Workload['ports'] = [];
+  for (const c of containers ?? []) for (const p of c.ports ?? []) out.push({ ...(p.name !== undefined ? { name: p.name } : {}), containerPort: p.containerPort });
+  return out;
+}
+
+export function selectorMatches(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
+  if (!selector) return false;
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+/** The ingress gateway every tack mesh runs, with the ports of Istio's default profile. */
+export const BUILTIN_GATEWAY_LABELS = { istio: 'ingressgateway', app: 'istio-ingressgateway' } as const;
+const BUILTIN_WORKLOADS: Workload[] = [
+  {
+    kind: 'Deployment',
+    name: 'istio-ingressgateway',
+    namespace: 'istio-system',
+    labels: { ...BUILTIN_GATEWAY_LABELS },
+    ports: [15021, 8080, 8443, 31400, 15443].map((containerPort) => ({ containerPort })),
+  },
+];
+const BUILTIN_GATEWAY_SERVICE: ServiceView = {
+  name: 'istio-ingressgateway',
+  namespace: 'istio-system',
+  selector: { ...BUILTIN_GATEWAY_LABELS },
+  ports: [
+    { name: 'status-port', port: 15021, targetPort: 15021, protocol: 'TCP' },
+    { name: 'http2', port: 80, targetPort: 8080, protocol: 'TCP' },
+    { name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' },
+    { name: 'tcp', port: 31400, targetPort: 31400, protocol: 'TCP' },
+    { name: 'tls', port: 15443, targetPort: 15443, protocol: 'TCP' },
+  ],
+};

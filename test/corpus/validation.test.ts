@@ -1,0 +1,58 @@
+/**
+ * Istio's own schema-validation cases: every document Istio accepts is accepted, every one it
+ * refuses is refused, at the field its `_err` names when it names one.
+ */
+import { describe, it, expect } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { stringify } from 'yaml';
+import { corpusPath } from '../support/corpus.js';
+import { validateYaml } from '../support/validate.js';
+
+interface CorpusDoc {
+  file: string;
+  index: number;
+  err: string | undefined;
+  yaml: string;
+}
+
+function docsOf(file: string): CorpusDoc[] {
+  const text = readFileSync(file, 'utf8');
+  return parseAllDocuments(text)
+    .map((d, index) => ({ value: d.toJS() as Record<string, unknown> | null, index }))
+    .filter((d): d is { value: Record<string, unknown>; index: number } => d.value !== null)
+    .map(({ value, index }) => {
+      const { _err, ...rest } = value;
+      return { file, index, err: typeof _err === 'string' ? _err : undefined, yaml: stringify(rest) };
+    });
+}
+
+const crds = corpusPath('validation', 'crds');
+const dataset = corpusPath('validation', 'dataset');
+const valid = [
+  ...readdirSync(crds).filter((f) => f.endsWith('-valid.yaml')).flatMap((f) => docsOf(`${crds}/${f}`)),
+  ...readdirSync(dataset).flatMap((f) => docsOf(`${dataset}/${f}`)),
+];
+const invalid = readdirSync(crds)
+  .filter((f) => f.endsWith('-invalid.yaml'))
+  .flatMap((f) => docsOf(`${crds}/${f}`));
+
+/** The field path an `_err` names, e.g. `spec.jwtRules[0].fromHeaders[0].name: Required value`. */
+function errPath(err: string): string | undefined {
+  const m = /^(spec[\w.[\]]*)(?::| in body)/.exec(err);
+  return m?.[1];
+}
+
+describe('Istio validation corpus', () => {
+  it.each(valid.map((d) => [`${d.file.split('/').pop()}#${d.index}`, d] as const))('accepts %s', (_, doc) => {
+    const errors = validateYaml(doc.yaml).checks.filter((c) => c.level === 'Error');
+    expect(errors.map((e) => `${e.path}: ${e.message}`)).toEqual([]);
+  });
+
+  it.each(invalid.map((d) => [`${d.file.split('/').pop()}#${d.index}: ${d.err ?? 'no _err'}`, d] as const))('refuses %s', (_, doc) => {
+    const errors = validateYaml(doc.yaml).checks.filter((c) => c.level === 'Error');
+    expect(errors.length, 'document was accepted').toBeGreaterThan(0);
+    const path = doc.err ? errPath(doc.err) : undefined;
+    if (path) expect(errors.map((e) => e.path)).toContain(path);
+  });
+});
