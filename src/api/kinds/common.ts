@@ -393,3 +393,68 @@ export function ipPrefixProblem(s: string): string | undefined {
 export function ipOrCidrProblem(s: string): string | undefined {
   return s.includes('/') ? ipPrefixProblem(s) : ipAddressProblem(s);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Workload selection of the security kinds (PeerAuthentication, AuthorizationPolicy,
+// RequestAuthentication): `selector` (istio.type.v1beta1.WorkloadSelector) or target references.
+// ---------------------------------------------------------------------------------------------
+
+/** istio.type.v1beta1.WorkloadSelector as Istio's CRD and webhook check it. */
+export const policySelectorSchema = obj({
+  matchLabels: z
+    .record(z.string(), z.string().max(63, { message: 'label value must be at most 63 characters' }))
+    .superRefine((m, ctx) => {
+      const keys = Object.keys(m);
+      if (keys.length > 4096) ctx.addIssue({ code: 'custom', message: 'at most 4096 labels can be matched' });
+      for (const k of keys) {
+        const v = m[k] ?? '';
+        if (k === '') ctx.addIssue({ code: 'custom', path: [k], message: 'label key must not be empty' });
+        if (k.includes('*') || v.includes('*')) ctx.addIssue({ code: 'custom', path: [k], message: `wildcard is not supported in selector: "${k}=${v}"` });
+      }
+    })
+    .optional(),
+});
+export type PolicySelector = z.infer<typeof policySelectorSchema>;
+
+const GROUP = /^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const KIND = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+/** The group/kind pairs a policy may target; the core group is written "" (or "core"). */
+const TARGETABLE = [
+  { group: 'core', kind: 'Service' },
+  { group: 'networking.istio.io', kind: 'ServiceEntry' },
+  { group: 'gateway.networking.k8s.io', kind: 'Gateway' },
+  { group: 'gateway.networking.k8s.io', kind: 'GatewayClass' },
+] as const;
+
+/** istio.type.v1beta1.PolicyTargetReference with the CRD's patterns and the webhook's allowed kinds. */
+export const policyTargetRefSchema = obj({
+  group: z.string().max(253, { message: 'group must be at most 253 characters' }).regex(GROUP, { message: 'group must be a DNS subdomain (lower case) or empty' }).optional(),
+  kind: z.string().min(1, { message: 'kind must not be empty' }).max(63, { message: 'kind must be at most 63 characters' }).regex(KIND, { message: 'kind must start with a letter and hold only letters, digits and "-"' }),
+  name: z.string().min(1, { message: 'name must not be empty' }).max(253, { message: 'name must be at most 253 characters' }),
+  namespace: z
+    .string()
+    .refine((ns) => ns === '', { message: 'cross namespace referencing is not currently supported: leave namespace unset' })
+    .optional(),
+}).superRefine((ref, ctx) => {
+  const group = ref.group === undefined || ref.group === '' ? 'core' : ref.group;
+  if (!TARGETABLE.some((t) => t.group === group && t.kind === ref.kind)) {
+    const allowed = TARGETABLE.map((t) => `${t.group === 'core' ? '' : t.group}/${t.kind}`).join(', ');
+    ctx.addIssue({ code: 'custom', path: ['kind'], message: `targetRef must refer to one of ${allowed}; got ${ref.group ?? ''}/${ref.kind}` });
+  }
+});
+export type PolicyTargetRef = z.infer<typeof policyTargetRefSchema>;
+
+/** `selector`, `targetRef` and `targetRefs`: the fields the security kinds use to pick workloads. */
+export const policyTargetingShape = {
+  selector: policySelectorSchema.optional(),
+  targetRef: policyTargetRefSchema.optional(),
+  targetRefs: z.array(policyTargetRefSchema).max(16, { message: 'at most 16 targetRefs can be set' }).optional(),
+};
+
+/** At most one of selector, targetRef and targetRefs (Istio refuses the spec if more are present). */
+export function oneTargetingMode(spec: { selector?: unknown; targetRef?: unknown; targetRefs?: unknown }, ctx: z.RefinementCtx): void {
+  const set = (['selector', 'targetRef', 'targetRefs'] as const).filter((k) => spec[k] !== undefined);
+  if (set.length > 1) {
+    ctx.addIssue({ code: 'custom', path: [set[1] as string], message: `only one of targetRefs or selector can be set (got ${set.join(' and ')})` });
+  }
+}
