@@ -21,7 +21,7 @@ export const subsetNameSchema = z.string().superRefine((v, ctx) => {
 });
 
 export const destinationSchema = obj({
-  host: hostname({ allowWildcard: false, allowBareWildcard: false }),
+  host: hostname({ allowWildcard: true, allowBareWildcard: false }),
   subset: subsetNameSchema.optional(),
   port: portSelectorSchema.optional(),
 });

@@ -261,11 +261,11 @@ describe('invalid Kubernetes documents', () => {
     ['bad selector label value', edit(service, (d) => (d.spec.selector = { app: 'web app' })), 'spec.selector.app', 'label value'],
     // ConfigMap, Secret, Namespace, ServiceAccount
     ['ConfigMap value not a string', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  port: 8080\n', 'data.port', 'string'],
-    ['ConfigMap bad key', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  "a/b": x\n', 'data.a/b', 'config key'],
+    ['ConfigMap bad key', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  "a/b": x\n', 'data[a/b]', 'config key'],
     ['ConfigMap key in data and binaryData', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {k: x}\nbinaryData: {k: eA==}\n', 'data.k', 'binaryData'],
     ['ConfigMap with spec', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nspec: {a: b}\n', 'spec', 'unknown field'],
     ['Secret data not base64', 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  password: hunter2!\n', 'data.password', 'base64'],
-    ['TLS Secret without key', 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ntype: kubernetes.io/tls\nstringData:\n  tls.crt: x\n', 'data.tls.key', 'required'],
+    ['TLS Secret without key', 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ntype: kubernetes.io/tls\nstringData:\n  tls.crt: x\n', 'data[tls.key]', 'required'],
     ['Secret with a typo', 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringdata:\n  a: b\n', 'stringdata', 'did you mean "stringData"'],
     ['Namespace finalizer with spaces', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: n}\nspec:\n  finalizers: ["not valid"]\n', 'spec.finalizers[0]', 'finalizer'],
     ['Secret data with bad padding', 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  a: aGVsbG8\n', 'data.a', 'base64'],
