@@ -68,6 +68,7 @@ export const Codes = {
   MultipleDestinationRulesForHost: 'TK0101',
   DeploymentMissingAppVersionLabels: 'TK0102',
   ConflictingGatewayVirtualServiceHosts: 'TK0104',
+  GatewayCredentialKeyMismatch: 'TK0105',
 } as const;
 
 export type Code = (typeof Codes)[keyof typeof Codes];

@@ -45,6 +45,8 @@ export interface Workload {
   name: string;
   namespace: string;
   labels: Record<string, string>;
+  /** Pod annotations (a Deployment's pod template, a Pod's own). */
+  annotations: Record<string, string>;
   /** Declared container ports (Deployments and Pods). */
   ports: { name?: string; containerPort: number }[];
   resource?: Resource;
@@ -57,6 +59,8 @@ export interface AnalysisOptions {
    * because a `tack up` mesh runs it whether or not the manifests mention it.
    */
   builtins?: boolean;
+  /** The time certificates are checked against; now by default (tests pass a fixed date). */
+  now?: Date;
 }
 
 export class AnalysisContext {
@@ -95,13 +99,13 @@ export class AnalysisContext {
     const out: Workload[] = [];
     for (const d of this.all('Deployment')) {
       const tpl = d.object.spec?.template;
-      out.push({ kind: 'Deployment', name: d.name, namespace: this.namespaceOf(d), labels: tpl?.metadata?.labels ?? {}, ports: containerPorts(tpl?.spec?.containers), resource: d });
+      out.push({ kind: 'Deployment', name: d.name, namespace: this.namespaceOf(d), labels: tpl?.metadata?.labels ?? {}, annotations: tpl?.metadata?.annotations ?? {}, ports: containerPorts(tpl?.spec?.containers), resource: d });
     }
     for (const p of this.all('Pod')) {
-      out.push({ kind: 'Pod', name: p.name, namespace: this.namespaceOf(p), labels: p.metadata.labels ?? {}, ports: containerPorts(p.object.spec?.containers), resource: p });
+      out.push({ kind: 'Pod', name: p.name, namespace: this.namespaceOf(p), labels: p.metadata?.labels ?? {}, annotations: p.metadata?.annotations ?? {}, ports: containerPorts(p.object.spec?.containers), resource: p });
     }
     for (const w of this.all('WorkloadEntry')) {
-      out.push({ kind: 'WorkloadEntry', name: w.name, namespace: this.namespaceOf(w), labels: { ...(w.metadata.labels ?? {}), ...(w.object.spec.labels ?? {}) }, ports: [], resource: w });
+      out.push({ kind: 'WorkloadEntry', name: w.name, namespace: this.namespaceOf(w), labels: { ...(w.metadata?.labels ?? {}), ...(w.object.spec?.labels ?? {}) }, annotations: w.metadata?.annotations ?? {}, ports: [], resource: w });
     }
     if (this.options.builtins !== false) out.push(...BUILTIN_WORKLOADS);
     return out;
@@ -153,6 +157,24 @@ function containerPorts(containers: readonly { ports?: readonly { name?: string 
   return out;
 }
 
+/** `a=1,b=2`, sorted by key, as kubectl prints a label selector. */
+export function selectorText(selector: Record<string, string> | undefined): string {
+  return Object.entries(selector ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
+/** Is every label of `sub` also in `sup`, with the same value? (An empty selector is in every one.) */
+export function selectorSubset(sub: Record<string, string> | undefined, sup: Record<string, string> | undefined): boolean {
+  return Object.entries(sub ?? {}).every(([k, v]) => sup?.[k] === v);
+}
+
+/** A workload opted out of the sidecar with `sidecar.istio.io/inject: "false"` (annotation or label) is not in the mesh. */
+export function inMesh(w: Workload): boolean {
+  return w.annotations['sidecar.istio.io/inject'] !== 'false' && w.labels['sidecar.istio.io/inject'] !== 'false';
+}
+
 export function selectorMatches(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
   if (!selector) return false;
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
@@ -166,6 +188,7 @@ const BUILTIN_WORKLOADS: Workload[] = [
     name: 'istio-ingressgateway',
     namespace: 'istio-system',
     labels: { ...BUILTIN_GATEWAY_LABELS },
+    annotations: {},
     ports: [15021, 8080, 8443, 31400, 15443].map((containerPort) => ({ containerPort })),
   },
 ];

@@ -1,6 +1,7 @@
 import { Codes } from '../../checks.js';
 import type { Analyzer } from '../analyzer.js';
 import { selectorMatches } from '../context.js';
+import { gatewayWorkloads, reportSelectorNotFound } from './gateway-selection.js';
 
 /** A Gateway's selector must pick a gateway workload, and its server ports must be on that workload's Service. */
 export const gatewayWorkloadAnalyzer: Analyzer = {
@@ -11,11 +12,9 @@ export const gatewayWorkloadAnalyzer: Analyzer = {
     const workloads = ctx.workloads();
     const services = ctx.services();
     for (const gw of ctx.all('Gateway')) {
-      const selector = gw.object.spec?.selector ?? {};
-      const matched = workloads.filter((w) => selectorMatches(selector, w.labels));
+      const matched = gatewayWorkloads(gw, workloads);
       if (matched.length === 0) {
-        const text = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
-        ctx.report(gw, Codes.ReferencedResourceNotFound, 'Error', `Referenced selector not found: "${text}" (no workload has these labels, so nothing serves this Gateway)`, ['spec', 'selector']);
+        reportSelectorNotFound(ctx, gw);
         continue;
       }
       // Ports reachable on the gateway: service ports, and target ports of services selecting the workloads.
