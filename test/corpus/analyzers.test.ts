@@ -4,7 +4,7 @@
  * codes that analyzer can produce are compared.
  */
 import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { loadPaths, validateDocuments, Codes, type Check } from '../../src/api/index.js';
 import { ANALYZERS, analyze } from '../../src/api/analyze/index.js';
 import { corpusPath } from '../support/corpus.js';
@@ -20,7 +20,15 @@ interface ExpectedCase {
 const cases = JSON.parse(readFileSync(corpusPath('analyzers', 'expected.json'), 'utf8')) as ExpectedCase[];
 const implemented = new Set(ANALYZERS.map((a) => a.istioName).filter(Boolean));
 implemented.add('deprecation.FieldAnalyzer'); // deprecations are reported by validation itself
-const covered = cases.filter((c) => implemented.has(c.analyzer) && c.meshConfigFile === null);
+/**
+ * Cases of implemented analyzers that cannot run here, each with the reason. A test below checks
+ * the reasons still hold, so an entry goes stale loudly rather than hiding a case.
+ */
+const CANNOT_RUN: Record<string, string> = {
+  virtualServiceKubernetesGateways: 'needs the Kubernetes Gateway API kind (gateway.networking.k8s.io Gateway), which tack does not read',
+  'Route Rule no effect on Ingress': 'its input file is missing from the shared corpus (covered by src/api/analyze/analyzers.test.ts)',
+};
+const covered = cases.filter((c) => implemented.has(c.analyzer) && c.meshConfigFile === null && !(c.name in CANNOT_RUN));
 
 function refText(c: Check, expected: string): string {
   const r = c.resource;
@@ -31,6 +39,13 @@ function refText(c: Check, expected: string): string {
 describe('Istio analyzer corpus', () => {
   it('covers the analyzers tack implements', () => {
     expect(covered.length).toBeGreaterThan(10);
+  });
+
+  it('skips only cases whose reason still holds', () => {
+    const gatewayApi = cases.find((c) => c.name === 'virtualServiceKubernetesGateways');
+    expect(readFileSync(corpusPath('analyzers', 'testdata', gatewayApi?.inputFiles[0] ?? ''), 'utf8')).toContain('gateway.networking.k8s.io');
+    const missing = cases.find((c) => c.name === 'Route Rule no effect on Ingress');
+    expect(existsSync(corpusPath('analyzers', 'testdata', missing?.inputFiles[0] ?? 'x'))).toBe(false);
   });
 
   it.each(covered.map((c) => [`${c.analyzer}: ${c.name}`, c] as const))('%s', async (_, testCase) => {

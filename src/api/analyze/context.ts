@@ -1,5 +1,6 @@
 /** A read-only view over a set of validated resources, shaped for the questions analyzers ask. */
 import { formatPath, type Check, type Level } from '../checks.js';
+import { builtinResources, isBuiltin } from '../builtins.js';
 import { refOf, type Resource } from '../resource.js';
 import type { VirtualServiceObject } from '../kinds/virtual-service.js';
 import type { DestinationRuleObject } from '../kinds/destination-rule.js';
@@ -68,7 +69,8 @@ export class AnalysisContext {
   private readonly byKind = new Map<string, Resource[]>();
   private readonly checks: Check[] = [];
 
-  constructor(resources: readonly Resource[], readonly options: AnalysisOptions = {}) {
+  constructor(given: readonly Resource[], readonly options: AnalysisOptions = {}) {
+    const resources = options.builtins === false ? given : withBuiltins(given);
     this.resources = resources;
     for (const r of resources) {
       const list = this.byKind.get(r.kind) ?? [];
@@ -107,7 +109,6 @@ export class AnalysisContext {
     for (const w of this.all('WorkloadEntry')) {
       out.push({ kind: 'WorkloadEntry', name: w.name, namespace: this.namespaceOf(w), labels: { ...(w.metadata?.labels ?? {}), ...(w.object.spec?.labels ?? {}) }, annotations: w.metadata?.annotations ?? {}, ports: [], resource: w });
     }
-    if (this.options.builtins !== false) out.push(...BUILTIN_WORKLOADS);
     return out;
   }
 
@@ -120,13 +121,12 @@ export class AnalysisContext {
       ports: (s.object.spec?.ports ?? []).map((p) => ({ port: p.port, ...(p.name !== undefined ? { name: p.name } : {}), ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}), ...(p.protocol !== undefined ? { protocol: p.protocol } : {}) })),
       resource: s,
     }));
-    if (this.options.builtins !== false && !out.some((s) => s.name === BUILTIN_GATEWAY_SERVICE.name && s.namespace === BUILTIN_GATEWAY_SERVICE.namespace)) {
-      out.push(BUILTIN_GATEWAY_SERVICE);
-    }
     return out;
   }
 
   report(resource: Resource, code: string, level: Level, message: string, path: readonly (string | number)[] = []): void {
+    // The built-in resources are tack's own; findings about them are not the user's to fix.
+    if (isBuiltin(resource)) return;
     this.checks.push({
       code,
       level,
@@ -180,27 +180,9 @@ export function selectorMatches(selector: Record<string, string> | undefined, la
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
-/** The ingress gateway every tack mesh runs, with the ports of Istio's default profile. */
-export const BUILTIN_GATEWAY_LABELS = { istio: 'ingressgateway', app: 'istio-ingressgateway' } as const;
-const BUILTIN_WORKLOADS: Workload[] = [
-  {
-    kind: 'Deployment',
-    name: 'istio-ingressgateway',
-    namespace: 'istio-system',
-    labels: { ...BUILTIN_GATEWAY_LABELS },
-    annotations: {},
-    ports: [15021, 8080, 8443, 31400, 15443].map((containerPort) => ({ containerPort })),
-  },
-];
-const BUILTIN_GATEWAY_SERVICE: ServiceView = {
-  name: 'istio-ingressgateway',
-  namespace: 'istio-system',
-  selector: { ...BUILTIN_GATEWAY_LABELS },
-  ports: [
-    { name: 'status-port', port: 15021, targetPort: 15021, protocol: 'TCP' },
-    { name: 'http2', port: 80, targetPort: 8080, protocol: 'TCP' },
-    { name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' },
-    { name: 'tcp', port: 31400, targetPort: 31400, protocol: 'TCP' },
-    { name: 'tls', port: 15443, targetPort: 15443, protocol: 'TCP' },
-  ],
-};
+/** User resources plus the built-in ones they do not replace (same kind, namespace and name). */
+function withBuiltins(resources: readonly Resource[]): Resource[] {
+  const key = (r: Resource) => `${r.kind}/${r.namespace ?? ''}/${r.name}`;
+  const taken = new Set(resources.map(key));
+  return [...resources, ...builtinResources().filter((b) => !taken.has(key(b)))];
+}

@@ -117,11 +117,14 @@ export type IstioEgressListener = z.infer<typeof istioEgressListenerSchema>;
 
 export const outboundTrafficPolicySchema = obj({
   mode: enumOf(['REGISTRY_ONLY', 'ALLOW_ANY']).optional(),
-  egressProxy: obj({
-    host: str(),
-    subset: str().optional(),
-    port: obj({ number: uint32().optional() }).optional(),
-  }).optional(),
+  egressProxy: deprecated(
+    obj({
+      host: str(),
+      subset: str().optional(),
+      port: obj({ number: uint32().optional() }).optional(),
+    }),
+    'Istio ignores egressProxy; route egress through an egress gateway instead',
+  ).optional(),
 }).superRefine((t, ctx) => {
   const issue = issuer(ctx);
   const proxy = t.egressProxy;

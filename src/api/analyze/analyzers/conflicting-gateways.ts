@@ -1,3 +1,4 @@
+import { isBuiltin } from '../../builtins.js';
 import { Codes } from '../../checks.js';
 import type { Analyzer } from '../analyzer.js';
 import { selectorText, type TypedResource } from '../context.js';
@@ -13,7 +14,8 @@ export const conflictingGatewaysAnalyzer: Analyzer = {
   codes: [Codes.ConflictingGateways],
   analyze(ctx) {
     const workloads = ctx.workloads();
-    const gateways = ctx.all('Gateway');
+    // The built-in `ingressgateway` shares port 80 with most users' Gateways by design: routes merge per host.
+    const gateways = ctx.all('Gateway').filter((g) => !isBuiltin(g));
     const served = new Map(gateways.map((gw) => [gw, new Set(gatewayWorkloads(gw, workloads))]));
     const sameWorkload = (a: TypedResource<'Gateway'>, b: TypedResource<'Gateway'>): boolean => {
       if (selectorText(gatewaySelector(a)) === selectorText(gatewaySelector(b))) return true;

@@ -1,0 +1,171 @@
+/**
+ * What the compiler emits and a proxy consumes: plain, JSON-serialisable data. The proxy imports
+ * only these types from the control plane, and `tack proxy-config` prints exactly this shape.
+ */
+
+export type ProxyRole = 'sidecar' | 'gateway';
+
+/** Who a proxy is: its pod, labels and identity. Routes that depend on the caller are resolved for it. */
+export interface ProxyNode {
+  /** `<pod>.<namespace>`, as istioctl names proxies. */
+  id: string;
+  role: ProxyRole;
+  pod: string;
+  namespace: string;
+  labels: Record<string, string>;
+  serviceAccount: string;
+}
+
+export interface ProxyConfig {
+  /** Version of the mesh snapshot this config was compiled from. */
+  version: string;
+  node: ProxyNode;
+  listeners: ListenerConfig[];
+  routes: Record<string, RouteTableConfig>;
+  clusters: Record<string, ClusterConfig>;
+  /** What the sidecar does with a host no route knows: pass it through, or 502. */
+  outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
+}
+
+export type ListenerProtocol = 'HTTP' | 'TCP';
+
+export interface ListenerConfig {
+  name: string;
+  direction: 'outbound' | 'inbound' | 'gateway';
+  address: string;
+  port: number;
+  protocol: ListenerProtocol;
+  /**
+   * HTTP listeners: the route table. For the sidecar's outbound listener (the pod's HTTP proxy) the
+   * table is chosen per request by destination port: `routeTablePrefix + port`.
+   */
+  routeTable?: string;
+  routeTablePrefix?: string;
+  /** TCP listeners: where the bytes go. */
+  tcpCluster?: string;
+  /** Inbound listeners: the app port behind this listener. */
+  appPort?: number;
+}
+
+export interface RouteTableConfig {
+  name: string;
+  virtualHosts: VirtualHostConfig[];
+}
+
+export interface VirtualHostConfig {
+  name: string;
+  /** Host names this virtual host answers: exact, `*.suffix`, `prefix.*`, `*`; with or without `:port`. */
+  domains: string[];
+  routes: RouteConfig[];
+}
+
+export type StringMatcherConfig = { exact: string } | { prefix: string } | { regex: string };
+
+export interface HeaderMatcherConfig {
+  name: string;
+  /** Absent: the header must be present (any value). */
+  match?: StringMatcherConfig;
+  /** `withoutHeaders`: the route matches only when this header does NOT match. */
+  invert?: boolean;
+}
+
+export interface RouteMatchConfig {
+  uri?: StringMatcherConfig;
+  ignoreUriCase?: boolean;
+  scheme?: StringMatcherConfig;
+  method?: StringMatcherConfig;
+  authority?: StringMatcherConfig;
+  headers?: HeaderMatcherConfig[];
+  queryParams?: { name: string; match?: StringMatcherConfig }[];
+  port?: number;
+}
+
+export interface WeightedClusterConfig {
+  cluster: string;
+  weight: number;
+  /** Header operations of this destination. */
+  headers?: HeaderOpsConfig;
+}
+
+export interface HeaderOpsConfig {
+  requestSet?: Record<string, string>;
+  requestAdd?: Record<string, string>;
+  requestRemove?: string[];
+  responseSet?: Record<string, string>;
+  responseAdd?: Record<string, string>;
+  responseRemove?: string[];
+}
+
+export interface RetryPolicyConfig {
+  attempts: number;
+  perTryTimeoutMs?: number;
+  retryOn: string[];
+  retriableStatusCodes: number[];
+  retryRemoteLocalities?: boolean;
+  /** Prefer a different host on each retry, as Istio's default policy does. */
+  retryOtherHosts: boolean;
+  backoffMs?: number;
+}
+
+export interface RouteConfig {
+  /** `<virtualservice namespace>/<name>` and the route's name or index, for proxy-config and metrics. */
+  name: string;
+  match: RouteMatchConfig;
+  action: RouteActionConfig;
+  headers?: HeaderOpsConfig;
+}
+
+export type RouteActionConfig =
+  | { kind: 'forward'; clusters: WeightedClusterConfig[]; totalWeight: number; timeoutMs?: number; retries: RetryPolicyConfig; rewrite?: RewriteConfig }
+  | { kind: 'redirect'; scheme?: string; authority?: string; port?: number; derivePort?: 'FROM_PROTOCOL_DEFAULT' | 'FROM_REQUEST_PORT'; path?: string; code: number }
+  | { kind: 'direct'; status: number; body?: string };
+
+export interface RewriteConfig {
+  uri?: string;
+  authority?: string;
+  uriRegex?: { match: string; rewrite: string };
+}
+
+export type LbPolicy = 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'RANDOM' | 'PASSTHROUGH';
+
+export interface ConsistentHashConfig {
+  header?: string;
+  cookie?: { name: string; path?: string; ttlMs?: number };
+  sourceIp?: boolean;
+  queryParameter?: string;
+}
+
+export interface ClusterConfig {
+  /** Envoy's naming: `outbound|9080|v1|reviews.default.svc.cluster.local`, `inbound|9080||`. */
+  name: string;
+  /** FQDN of the service; empty for inbound and passthrough clusters. */
+  service: string;
+  port: number;
+  subset?: string;
+  lb: LbPolicy;
+  consistentHash?: ConsistentHashConfig;
+  /** Circuit breaker limits; absent fields mean Envoy's defaults. */
+  connectionPool?: ConnectionPoolConfig;
+  endpoints: EndpointConfig[];
+}
+
+export interface ConnectionPoolConfig {
+  maxConnections?: number;
+  connectTimeoutMs?: number;
+  maxPendingRequests?: number;
+  maxRequests?: number;
+  maxRequestsPerConnection?: number;
+  maxRetries?: number;
+  idleTimeoutMs?: number;
+}
+
+export interface EndpointConfig {
+  address: string;
+  port: number;
+  /** `<pod>.<namespace>` when the endpoint is a pod. */
+  pod?: string;
+  labels: Record<string, string>;
+  /** The endpoint's own sidecar receives the traffic (as opposed to the app directly). */
+  sidecar: boolean;
+  weight: number;
+}

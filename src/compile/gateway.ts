@@ -1,0 +1,85 @@
+/** An ingress gateway's configuration: a listener per Gateway server port, routes from the VirtualServices bound to it. */
+import type { Server } from '../api/kinds/gateway.js';
+import type { WorkloadInstance } from '../store/index.js';
+import type { ListenerConfig, ProxyConfig, ProxyNode, RouteTableConfig, VirtualHostConfig } from './config.js';
+import { ClusterSet } from './clusters.js';
+import { translateHttpRoutes } from './http-routes.js';
+import { hostCovers, resolveHost } from './hosts.js';
+import type { GatewayResource, MeshIndex } from './mesh-index.js';
+
+export function gatewayNode(w: WorkloadInstance): ProxyNode {
+  return { id: `${w.name}.${w.namespace}`, role: 'gateway', pod: w.name, namespace: w.namespace, labels: w.labels, serviceAccount: w.serviceAccount };
+}
+
+interface BoundServer {
+  gateway: string;
+  server: Server;
+}
+
+function selects(gw: GatewayResource, labels: Record<string, string>): boolean {
+  const selector = gw.object.spec.selector ?? {};
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+/** Server host `ns/host` applies to VirtualServices of namespace ns (`*` any, `.` the Gateway's own). */
+function serverHostFor(serverHost: string, gatewayNs: string, vsNs: string): string | undefined {
+  const slash = serverHost.indexOf('/');
+  if (slash < 0) return serverHost;
+  const ns = serverHost.slice(0, slash);
+  if (ns === '*' || ns === vsNs || (ns === '.' && gatewayNs === vsNs)) return serverHost.slice(slash + 1);
+  return undefined;
+}
+
+/** The names both patterns accept, as the more specific of the two (Istio's host intersection). */
+function intersect(a: string, b: string): string | undefined {
+  if (hostCovers(a, b)) return b;
+  if (hostCovers(b, a)) return a;
+  return undefined;
+}
+
+const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB']);
+
+export function compileGateway(index: MeshIndex, w: WorkloadInstance): ProxyConfig {
+  const node = gatewayNode(w);
+  const clusters = new ClusterSet(index, w.namespace);
+  const byPort = new Map<number, BoundServer[]>();
+  for (const gw of index.gateways) {
+    if (!selects(gw, w.labels)) continue;
+    const name = `${gw.namespace ?? 'default'}/${gw.name}`;
+    for (const server of gw.object.spec.servers ?? []) {
+      const list = byPort.get(server.port.number) ?? [];
+      list.push({ gateway: name, server });
+      byPort.set(server.port.number, list);
+    }
+  }
+  const listeners: ListenerConfig[] = [];
+  const tables: Record<string, RouteTableConfig> = {};
+  for (const [port, servers] of [...byPort.entries()].sort(([a], [b]) => a - b)) {
+    const protocol = (servers[0]?.server.port.protocol ?? 'HTTP').toUpperCase();
+    if (!HTTP_PROTOCOLS.has(protocol)) continue; // TLS termination and TCP servers come with the security work
+    const tableName = `http.${port}`;
+    const gatewayNames = [...new Set(servers.map((s) => s.gateway))];
+    const vhosts = new Map<string, VirtualHostConfig>();
+    for (const vs of index.virtualServices) {
+      const vsNs = vs.namespace ?? 'default';
+      const bound = (vs.object.spec.gateways ?? []).map((g) => (g.includes('/') ? g : `${vsNs}/${g}`)).filter((g) => gatewayNames.includes(g));
+      if (bound.length === 0) continue;
+      const serverHosts = servers.filter((s) => bound.includes(s.gateway)).flatMap((s) => (s.server.hosts ?? []).map((h) => serverHostFor(h, s.gateway.split('/')[0] ?? '', vsNs)).filter((h): h is string => h !== undefined));
+      const routes = translateHttpRoutes(vs, { index, clusters, node, gateways: bound, port });
+      if (routes.length === 0) continue;
+      for (const vsHost of vs.object.spec.hosts ?? []) {
+        const host = vsHost === '*' ? '*' : resolveHost(vsHost, vsNs);
+        for (const sh of serverHosts) {
+          const domain = intersect(host, sh);
+          if (domain === undefined) continue;
+          const vhost = vhosts.get(domain) ?? { name: `${domain}:${port}`, domains: [domain], routes: [] };
+          vhost.routes.push(...routes);
+          vhosts.set(domain, vhost);
+        }
+      }
+    }
+    tables[tableName] = { name: tableName, virtualHosts: [...vhosts.values()] };
+    listeners.push({ name: `0.0.0.0_${port}`, direction: 'gateway', address: w.address, port: w.gatewayPorts?.[port] ?? port, protocol: 'HTTP', routeTable: tableName });
+  }
+  return { version: String(index.revision), node, listeners, routes: tables, clusters: clusters.build(), outboundTrafficPolicy: index.mesh.outboundTrafficPolicy };
+}

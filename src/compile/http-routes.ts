@@ -1,0 +1,207 @@
+/** VirtualService HTTP routes → route configs for one route table of one proxy. */
+import type { HTTPMatchRequest, HTTPRoute, HTTPRouteDestination } from '../api/kinds/virtual-service.js';
+import type { StringMatch, Headers } from '../api/kinds/common.js';
+import { parseDuration } from '../api/schema/duration.js';
+import type { RegistryService } from '../store/index.js';
+import type {
+  HeaderOpsConfig, ProxyNode, RetryPolicyConfig, RouteActionConfig, RouteConfig, RouteMatchConfig, StringMatcherConfig, WeightedClusterConfig,
+} from './config.js';
+import type { ClusterSet } from './clusters.js';
+import { outboundClusterName } from './clusters.js';
+import type { MeshIndex, VirtualServiceResource } from './mesh-index.js';
+import { resolveHost } from './hosts.js';
+
+/** Istio's default retry policy (1.24+): 2 attempts on connection-level failures, not on 503. */
+export const DEFAULT_RETRY_POLICY: RetryPolicyConfig = {
+  attempts: 2,
+  retryOn: ['connect-failure', 'refused-stream', 'unavailable', 'cancelled', 'retriable-status-codes'],
+  retriableStatusCodes: [],
+  retryOtherHosts: true,
+};
+
+export interface RouteContext {
+  index: MeshIndex;
+  clusters: ClusterSet;
+  node: ProxyNode;
+  /** The gateway this table serves (`ns/name` list), or `mesh` for a sidecar. */
+  gateways: 'mesh' | readonly string[];
+  /** The port the request arrived for: a service port (sidecar) or a Gateway server port. */
+  port: number;
+}
+
+function msOf(d: string | undefined): number | undefined {
+  if (d === undefined) return undefined;
+  const v = parseDuration(d);
+  return v === undefined ? undefined : Math.round(v);
+}
+
+export function stringMatcher(m: StringMatch | undefined): StringMatcherConfig | undefined {
+  if (!m) return undefined;
+  if (m.exact !== undefined) return { exact: m.exact };
+  if (m.prefix !== undefined) return { prefix: m.prefix };
+  if (m.regex !== undefined) return { regex: m.regex };
+  return undefined;
+}
+
+function gatewayRefMatches(ref: string, vsNamespace: string, gateways: RouteContext['gateways']): boolean {
+  if (gateways === 'mesh') return ref === 'mesh';
+  const full = ref.includes('/') ? ref : `${vsNamespace}/${ref}`;
+  return gateways.includes(full);
+}
+
+/** Does a match block apply to this proxy and port at all? Conditions on the caller are decided here. */
+function matchApplies(m: HTTPMatchRequest, vsNamespace: string, ctx: RouteContext): boolean {
+  if (m.gateways && m.gateways.length > 0 && !m.gateways.some((g) => gatewayRefMatches(g, vsNamespace, ctx.gateways))) return false;
+  if (m.port !== undefined && m.port !== ctx.port) return false;
+  if (m.sourceLabels) {
+    for (const [k, v] of Object.entries(m.sourceLabels)) if (ctx.node.labels[k] !== v) return false;
+  }
+  if (m.sourceNamespace !== undefined && m.sourceNamespace !== ctx.node.namespace) return false;
+  return true;
+}
+
+function translateMatch(m: HTTPMatchRequest): RouteMatchConfig {
+  const out: RouteMatchConfig = {};
+  const uri = stringMatcher(m.uri);
+  if (uri) out.uri = uri;
+  if (m.ignoreUriCase) out.ignoreUriCase = true;
+  const scheme = stringMatcher(m.scheme);
+  if (scheme) out.scheme = scheme;
+  const method = stringMatcher(m.method);
+  if (method) out.method = method;
+  const authority = stringMatcher(m.authority);
+  if (authority) out.authority = authority;
+  const headers = [
+    ...Object.entries(m.headers ?? {}).map(([name, sm]) => ({ name: name.toLowerCase(), ...(stringMatcher(sm) ? { match: stringMatcher(sm) as StringMatcherConfig } : {}) })),
+    ...Object.entries(m.withoutHeaders ?? {}).map(([name, sm]) => ({ name: name.toLowerCase(), ...(stringMatcher(sm) ? { match: stringMatcher(sm) as StringMatcherConfig } : {}), invert: true })),
+  ];
+  if (headers.length > 0) out.headers = headers;
+  const query = Object.entries(m.queryParams ?? {}).map(([name, sm]) => ({ name, ...(stringMatcher(sm) ? { match: stringMatcher(sm) as StringMatcherConfig } : {}) }));
+  if (query.length > 0) out.queryParams = query;
+  return out;
+}
+
+export function headerOps(h: Headers | undefined): HeaderOpsConfig | undefined {
+  if (!h) return undefined;
+  const out: HeaderOpsConfig = {};
+  if (h.request?.set) out.requestSet = lowerKeys(h.request.set);
+  if (h.request?.add) out.requestAdd = lowerKeys(h.request.add);
+  if (h.request?.remove) out.requestRemove = h.request.remove.map((x) => x.toLowerCase());
+  if (h.response?.set) out.responseSet = lowerKeys(h.response.set);
+  if (h.response?.add) out.responseAdd = lowerKeys(h.response.add);
+  if (h.response?.remove) out.responseRemove = h.response.remove.map((x) => x.toLowerCase());
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function lowerKeys(m: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+export function retryPolicy(r: HTTPRoute['retries']): RetryPolicyConfig {
+  if (!r) return DEFAULT_RETRY_POLICY;
+  const conditions = (r.retryOn ?? DEFAULT_RETRY_POLICY.retryOn.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  const codes = conditions.filter((c) => /^\d{3}$/.test(c)).map(Number);
+  const retryOn = conditions.filter((c) => !/^\d{3}$/.test(c));
+  if (codes.length > 0 && !retryOn.includes('retriable-status-codes')) retryOn.push('retriable-status-codes');
+  const perTry = msOf(r.perTryTimeout);
+  const backoff = msOf(r.backoff);
+  return {
+    attempts: r.attempts ?? DEFAULT_RETRY_POLICY.attempts,
+    ...(perTry !== undefined ? { perTryTimeoutMs: perTry } : {}),
+    retryOn,
+    retriableStatusCodes: codes,
+    ...(r.retryRemoteLocalities !== undefined ? { retryRemoteLocalities: r.retryRemoteLocalities } : {}),
+    retryOtherHosts: r.retryIgnorePreviousHosts ?? true,
+    ...(backoff !== undefined ? { backoffMs: backoff } : {}),
+  };
+}
+
+/** The registry service a destination names, resolved from the VirtualService's namespace. */
+export function destinationService(index: MeshIndex, host: string, vsNamespace: string): { hostname: string; service: RegistryService | undefined } {
+  const hostname = resolveHost(host, vsNamespace);
+  return { hostname, service: index.registry.byHostname.get(hostname) };
+}
+
+/** Which service port a destination means when it names none: its only port, or the one the request came for. */
+export function destinationPort(service: RegistryService | undefined, explicit: number | undefined, requestPort: number): number {
+  if (explicit !== undefined) return explicit;
+  if (!service || service.ports.length === 0) return requestPort;
+  if (service.ports.length === 1) return (service.ports[0] as { port: number }).port;
+  return service.ports.find((p) => p.port === requestPort)?.port ?? (service.ports[0] as { port: number }).port;
+}
+
+function weightedClusters(dests: readonly HTTPRouteDestination[], vsNamespace: string, ctx: RouteContext): WeightedClusterConfig[] {
+  const single = dests.length === 1;
+  return dests.map((d) => {
+    const { hostname, service } = destinationService(ctx.index, d.destination.host, vsNamespace);
+    const port = destinationPort(service, d.destination.port?.number, ctx.port);
+    const cluster = service ? ctx.clusters.outbound(service, port, d.destination.subset) : outboundClusterName(port, d.destination.subset, hostname);
+    const headers = headerOps(d.headers);
+    return { cluster, weight: single ? d.weight ?? 100 : d.weight ?? 0, ...(headers ? { headers } : {}) };
+  });
+}
+
+function actionOf(route: HTTPRoute, vsNamespace: string, ctx: RouteContext): RouteActionConfig | undefined {
+  if (route.directResponse) {
+    const body = route.directResponse.body?.string ?? (route.directResponse.body?.bytes ? Buffer.from(route.directResponse.body.bytes, 'base64').toString('utf8') : undefined);
+    return { kind: 'direct', status: route.directResponse.status, ...(body !== undefined ? { body } : {}) };
+  }
+  if (route.redirect) {
+    const r = route.redirect;
+    return {
+      kind: 'redirect',
+      code: r.redirectCode ?? 301,
+      ...(r.scheme ? { scheme: r.scheme } : {}),
+      ...(r.authority ? { authority: r.authority } : {}),
+      ...(r.port ? { port: r.port } : {}),
+      ...(r.derivePort ? { derivePort: r.derivePort } : {}),
+      ...(r.uri ? { path: r.uri } : {}),
+    };
+  }
+  if (route.route && route.route.length > 0) {
+    const clusters = weightedClusters(route.route, vsNamespace, ctx).filter((c) => c.weight > 0);
+    const timeout = msOf(route.timeout);
+    const rewrite = route.rewrite
+      ? {
+          ...(route.rewrite.uri !== undefined ? { uri: route.rewrite.uri } : {}),
+          ...(route.rewrite.authority !== undefined ? { authority: route.rewrite.authority } : {}),
+          ...(route.rewrite.uriRegexRewrite?.match !== undefined ? { uriRegex: { match: route.rewrite.uriRegexRewrite.match, rewrite: route.rewrite.uriRegexRewrite.rewrite ?? '' } } : {}),
+        }
+      : undefined;
+    return {
+      kind: 'forward',
+      clusters,
+      totalWeight: clusters.reduce((s, c) => s + c.weight, 0),
+      ...(timeout !== undefined && timeout > 0 ? { timeoutMs: timeout } : {}),
+      retries: retryPolicy(route.retries),
+      ...(rewrite && Object.keys(rewrite).length > 0 ? { rewrite } : {}),
+    };
+  }
+  return undefined;
+}
+
+/** Translates one VirtualService's HTTP routes; match blocks that cannot apply to this proxy are dropped. */
+export function translateHttpRoutes(vs: VirtualServiceResource, ctx: RouteContext): RouteConfig[] {
+  const vsNamespace = vs.namespace ?? 'default';
+  const out: RouteConfig[] = [];
+  (vs.object.spec.http ?? []).forEach((route, i) => {
+    const action = actionOf(route, vsNamespace, ctx);
+    if (!action) return;
+    const name = `${vsNamespace}/${vs.name}#${route.name ?? i}`;
+    const headers = headerOps(route.headers);
+    const blocks = route.match && route.match.length > 0 ? route.match.filter((m) => matchApplies(m, vsNamespace, ctx)) : [undefined];
+    for (const m of blocks) {
+      out.push({ name, match: m ? translateMatch(m) : {}, action, ...(headers ? { headers } : {}) });
+    }
+  });
+  return out;
+}
+
+/** The route a service gets when no VirtualService names it: everything to all its endpoints. */
+export function defaultRoute(service: RegistryService, port: number, clusters: ClusterSet): RouteConfig {
+  return {
+    name: 'default',
+    match: { uri: { prefix: '/' } },
+    action: { kind: 'forward', clusters: [{ cluster: clusters.outbound(service, port), weight: 100 }], totalWeight: 100, retries: DEFAULT_RETRY_POLICY },
+  };
+}

@@ -1,0 +1,99 @@
+/** DestinationRule lookup and traffic-policy merging, as Istio applies them. */
+import type { TrafficPolicy, Subset } from '../api/kinds/destination-rule.js';
+import { parseDuration } from '../api/schema/duration.js';
+import type { ConnectionPoolConfig, ConsistentHashConfig, LbPolicy } from './config.js';
+import type { DestinationRuleResource, MeshIndex } from './mesh-index.js';
+import { exportedTo, hostCovers, resolveHost } from './hosts.js';
+
+/**
+ * The DestinationRule that applies to `hostname` for a proxy in `proxyNamespace`: Istio looks in the
+ * proxy's namespace, then the service's, then the root namespace; within one, the most specific host wins.
+ */
+export function findDestinationRule(index: MeshIndex, hostname: string, serviceNamespace: string, proxyNamespace: string): DestinationRuleResource | undefined {
+  for (const ns of [proxyNamespace, serviceNamespace, index.mesh.rootNamespace]) {
+    let best: DestinationRuleResource | undefined;
+    let bestLen = -1;
+    for (const dr of index.destinationRules) {
+      const drNs = dr.namespace ?? 'default';
+      if (drNs !== ns) continue;
+      if (!exportedTo(dr.object.spec.exportTo, drNs, proxyNamespace)) continue;
+      const host = resolveHost(dr.object.spec.host, drNs);
+      if (!hostCovers(host, hostname)) continue;
+      const specificity = host === hostname ? Number.MAX_SAFE_INTEGER : host.length;
+      if (specificity > bestLen) {
+        best = dr;
+        bestLen = specificity;
+      }
+    }
+    if (best) return best;
+  }
+  return undefined;
+}
+
+export function findSubset(dr: DestinationRuleResource | undefined, name: string): Subset | undefined {
+  return dr?.object.spec.subsets?.find((s) => s.name === name);
+}
+
+/** The policy for one port: a port-level setting replaces the whole top-level policy's fields it sets. */
+function forPort(policy: TrafficPolicy | undefined, port: number): TrafficPolicy | undefined {
+  if (!policy) return undefined;
+  const level = policy.portLevelSettings?.find((p) => p.port?.number === port);
+  if (!level) return policy;
+  const { port: _port, ...rest } = level;
+  return { ...policy, ...rest };
+}
+
+/** Subset policy over the host's, field group by field group, as Istio merges them. */
+export function effectivePolicy(dr: DestinationRuleResource | undefined, port: number, subset?: Subset): TrafficPolicy | undefined {
+  const base = forPort(dr?.object.spec.trafficPolicy, port);
+  const over = forPort(subset?.trafficPolicy, port);
+  if (!over) return base;
+  return { ...(base ?? {}), ...over };
+}
+
+function ms(d: string | undefined): number | undefined {
+  if (d === undefined) return undefined;
+  const v = parseDuration(d);
+  return v === undefined ? undefined : Math.round(v);
+}
+
+export function lbOf(policy: TrafficPolicy | undefined): { lb: LbPolicy; consistentHash?: ConsistentHashConfig } {
+  const lb = policy?.loadBalancer;
+  if (lb?.consistentHash) {
+    const c = lb.consistentHash;
+    const hash: ConsistentHashConfig = {};
+    if (c.httpHeaderName) hash.header = c.httpHeaderName.toLowerCase();
+    if (c.httpCookie) hash.cookie = { name: c.httpCookie.name, ...(c.httpCookie.path ? { path: c.httpCookie.path } : {}), ...(c.httpCookie.ttl ? { ttlMs: ms(c.httpCookie.ttl) ?? 0 } : {}) };
+    if (c.useSourceIp) hash.sourceIp = true;
+    if (c.httpQueryParameterName) hash.queryParameter = c.httpQueryParameterName;
+    return { lb: 'LEAST_REQUEST', consistentHash: hash };
+  }
+  switch (lb?.simple) {
+    case 'ROUND_ROBIN':
+      return { lb: 'ROUND_ROBIN' };
+    case 'RANDOM':
+      return { lb: 'RANDOM' };
+    case 'PASSTHROUGH':
+      return { lb: 'PASSTHROUGH' };
+    default:
+      // LEAST_REQUEST, the deprecated LEAST_CONN and UNSPECIFIED all mean Envoy's least-request.
+      return { lb: 'LEAST_REQUEST' };
+  }
+}
+
+export function connectionPoolOf(policy: TrafficPolicy | undefined): ConnectionPoolConfig | undefined {
+  const cp = policy?.connectionPool;
+  if (!cp) return undefined;
+  const out: ConnectionPoolConfig = {};
+  const set = <K extends keyof ConnectionPoolConfig>(k: K, v: ConnectionPoolConfig[K] | undefined): void => {
+    if (v !== undefined && v !== 0) out[k] = v;
+  };
+  set('maxConnections', cp.tcp?.maxConnections);
+  set('connectTimeoutMs', ms(cp.tcp?.connectTimeout));
+  set('maxPendingRequests', cp.http?.http1MaxPendingRequests);
+  set('maxRequests', cp.http?.http2MaxRequests);
+  set('maxRequestsPerConnection', cp.http?.maxRequestsPerConnection);
+  set('maxRetries', cp.http?.maxRetries);
+  set('idleTimeoutMs', ms(cp.http?.idleTimeout));
+  return Object.keys(out).length > 0 ? out : undefined;
+}

@@ -1,0 +1,35 @@
+/** Responses the proxy makes itself, with Envoy's status codes, bodies and response flags. */
+import type { ServerResponse } from 'node:http';
+
+export type ResponseFlag = 'NR' | 'NC' | 'UH' | 'UF' | 'UO' | 'UT' | 'UR' | 'URX' | 'UC' | 'DC' | 'FI' | 'DI' | 'RL' | 'UAEX' | '-';
+
+export interface LocalReply {
+  status: number;
+  body: string;
+  flag: ResponseFlag;
+  headers?: Record<string, string>;
+}
+
+export const REPLIES = {
+  noRoute: { status: 404, body: '', flag: 'NR' },
+  noCluster: { status: 503, body: '', flag: 'NC' },
+  noHealthyUpstream: { status: 503, body: 'no healthy upstream', flag: 'UH' },
+  connectFailure: { status: 503, body: 'upstream connect error or disconnect/reset before headers. reset reason: connection failure', flag: 'UF' },
+  upstreamReset: { status: 503, body: 'upstream connect error or disconnect/reset before headers. reset reason: connection termination', flag: 'UR' },
+  upstreamTimeout: { status: 504, body: 'upstream request timeout', flag: 'UT' },
+  overflow: { status: 503, body: 'upstream connect error or disconnect/reset before headers. reset reason: overflow', flag: 'UO', headers: { 'x-envoy-overloaded': 'true' } },
+  blackHole: { status: 502, body: '', flag: 'NR' },
+} as const satisfies Record<string, LocalReply>;
+
+export function sendLocalReply(res: ServerResponse, reply: LocalReply, extraHeaders?: Record<string, string>): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const headers: Record<string, string | number> = { 'content-length': Buffer.byteLength(reply.body), date: new Date().toUTCString(), server: 'istio-envoy' };
+  if (reply.body) headers['content-type'] = 'text/plain';
+  if (reply.headers) Object.assign(headers, reply.headers);
+  if (extraHeaders) Object.assign(headers, extraHeaders);
+  res.writeHead(reply.status, headers);
+  res.end(reply.body);
+}

@@ -1,0 +1,88 @@
+/** A cluster at run time: its endpoints as upstream hosts and the load balancer that picks among them. */
+import { createHash } from 'node:crypto';
+import type { ClusterConfig, EndpointConfig } from '../../compile/config.js';
+import type { UpstreamHost, UpstreamHosts } from './upstream.js';
+
+export interface RuntimeEndpoint {
+  host: UpstreamHost;
+  config: EndpointConfig;
+}
+
+/** What a consistent-hash policy may key on, taken from the request. */
+export interface HashInputs {
+  header(name: string): string | undefined;
+  cookie(name: string): string | undefined;
+  query(name: string): string | undefined;
+  sourceIp: string;
+}
+
+function hash32(text: string): number {
+  return createHash('md5').update(text).digest().readUInt32BE(0);
+}
+
+export class RuntimeCluster {
+  readonly endpoints: RuntimeEndpoint[];
+  private rr = 0;
+
+  constructor(
+    readonly config: ClusterConfig,
+    hosts: UpstreamHosts,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.endpoints = config.endpoints.map((e) => ({ host: hosts.get(e.address, e.port), config: e }));
+  }
+
+  /**
+   * Picks an endpoint, avoiding `exclude` (hosts already tried by this request) when others exist.
+   * Undefined when the cluster has no endpoint at all.
+   */
+  pick(inputs: HashInputs | undefined, exclude?: ReadonlySet<UpstreamHost>): RuntimeEndpoint | undefined {
+    const all = this.endpoints;
+    if (all.length === 0) return undefined;
+    let candidates = all;
+    if (exclude && exclude.size > 0) {
+      const rest = all.filter((e) => !exclude.has(e.host));
+      if (rest.length > 0) candidates = rest;
+    }
+    if (candidates.length === 1) return candidates[0];
+    const hashPolicy = this.config.consistentHash;
+    if (hashPolicy && inputs) {
+      const key = hashKey(hashPolicy, inputs);
+      if (key !== undefined) return rendezvous(candidates, key);
+    }
+    switch (this.config.lb) {
+      case 'ROUND_ROBIN':
+        return candidates[this.rr++ % candidates.length];
+      case 'RANDOM':
+        return candidates[Math.floor(this.random() * candidates.length)];
+      default: {
+        // Envoy's least-request: the less busy of two random choices.
+        const a = candidates[Math.floor(this.random() * candidates.length)] as RuntimeEndpoint;
+        const b = candidates[Math.floor(this.random() * candidates.length)] as RuntimeEndpoint;
+        return b.host.active < a.host.active ? b : a;
+      }
+    }
+  }
+}
+
+function hashKey(policy: NonNullable<ClusterConfig['consistentHash']>, inputs: HashInputs): string | undefined {
+  if (policy.header) return inputs.header(policy.header);
+  if (policy.cookie) return inputs.cookie(policy.cookie.name);
+  if (policy.sourceIp) return inputs.sourceIp;
+  if (policy.queryParameter) return inputs.query(policy.queryParameter);
+  return undefined;
+}
+
+/** Highest-random-weight hashing: the same key keeps its endpoint while the endpoint set allows. */
+function rendezvous(candidates: readonly RuntimeEndpoint[], key: string): RuntimeEndpoint | undefined {
+  let best: RuntimeEndpoint | undefined;
+  let bestScore = -1;
+  for (const c of candidates) {
+    const score = hash32(`${key}#${c.host.key}`);
+    if (score > bestScore) {
+      best = c;
+      bestScore = score;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,167 @@
+/**
+ * The service registry: which services exist and which endpoints serve each port, computed from
+ * Services, ServiceEntries and running workloads as Kubernetes and Istio compute them. Pure.
+ */
+import type { ServiceObject } from '../api/kinds/service.js';
+import type { ServiceEntryObject } from '../api/kinds/service-entry.js';
+import type { Resource } from '../api/index.js';
+import type { StoreSnapshot } from './config-store.js';
+import type { WorkloadInstance, WorkloadPort } from './workload.js';
+
+export const CLUSTER_DOMAIN = 'cluster.local';
+
+export type PortProtocol = 'HTTP' | 'HTTP2' | 'HTTPS' | 'GRPC' | 'TCP' | 'TLS' | 'UDP' | 'UNKNOWN';
+
+export interface RegistryPort {
+  port: number;
+  name?: string;
+  protocol: PortProtocol;
+  /** Service targetPort (number or container port name); ServiceEntry targetPort or the port itself. */
+  targetPort: number | string;
+}
+
+export interface RegistryEndpoint {
+  address: string;
+  port: number;
+  /** `<pod>.<namespace>` for pods. */
+  pod?: string;
+  namespace: string;
+  labels: Record<string, string>;
+  sidecar: boolean;
+  ready: boolean;
+}
+
+export interface RegistryService {
+  /** `reviews.default.svc.cluster.local`, or the ServiceEntry host. */
+  hostname: string;
+  name: string;
+  namespace: string;
+  ports: RegistryPort[];
+  /** Endpoints by service port number. */
+  endpoints: Map<number, RegistryEndpoint[]>;
+  source: 'Service' | 'ServiceEntry';
+  /** Namespaces that may see this service; empty = all. `.` already resolved. */
+  exportTo: string[];
+  /** Outside the mesh (ServiceEntry with MESH_EXTERNAL). */
+  external: boolean;
+  resource: Resource;
+}
+
+export interface ServiceRegistry {
+  services: RegistryService[];
+  byHostname: Map<string, RegistryService>;
+}
+
+const PROTOCOL_PREFIXES: [string, PortProtocol][] = [
+  ['grpc-web', 'GRPC'], ['grpc', 'GRPC'], ['http2', 'HTTP2'], ['https', 'HTTPS'], ['http', 'HTTP'], ['h2c', 'HTTP2'],
+  ['tcp', 'TCP'], ['tls', 'TLS'], ['mongo', 'TCP'], ['mysql', 'TCP'], ['redis', 'TCP'], ['udp', 'UDP'],
+];
+
+/** Istio's protocol selection: `appProtocol`, else the port name's prefix (`http-web`), else sniffed. */
+export function portProtocol(name: string | undefined, appProtocol?: string | undefined, declared?: string | undefined): PortProtocol {
+  if (declared === 'UDP') return 'UDP';
+  for (const candidate of [appProtocol, name]) {
+    if (!candidate) continue;
+    const lower = candidate.toLowerCase().replace(/^kubernetes\.io\//, '');
+    for (const [prefix, protocol] of PROTOCOL_PREFIXES) if (lower === prefix || lower.startsWith(`${prefix}-`)) return protocol;
+  }
+  return 'UNKNOWN';
+}
+
+export function isHttpProtocol(p: PortProtocol): boolean {
+  return p === 'HTTP' || p === 'HTTP2' || p === 'GRPC' || p === 'UNKNOWN';
+}
+
+export function serviceHostname(name: string, namespace: string): string {
+  return `${name}.${namespace}.svc.${CLUSTER_DOMAIN}`;
+}
+
+function selects(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
+  if (!selector || Object.keys(selector).length === 0) return false;
+  for (const [k, v] of Object.entries(selector)) if (labels[k] !== v) return false;
+  return true;
+}
+
+/** The workload port a Service targetPort lands on. An app listens where PORT says: its first declared port. */
+function targetWorkloadPort(w: WorkloadInstance, target: number | string): WorkloadPort | undefined {
+  if (typeof target === 'string') return w.ports.find((p) => p.name === target);
+  return w.ports.find((p) => p.containerPort === target) ?? (w.ports.length === 1 ? w.ports[0] : undefined);
+}
+
+function endpointOf(w: WorkloadInstance, wp: WorkloadPort): RegistryEndpoint {
+  return { address: w.address, port: wp.endpointPort, pod: `${w.name}.${w.namespace}`, namespace: w.namespace, labels: w.labels, sidecar: w.sidecar, ready: w.ready };
+}
+
+function fromService(r: Resource<ServiceObject>, workloads: readonly WorkloadInstance[]): RegistryService {
+  const spec = r.object.spec ?? {};
+  const namespace = r.namespace ?? 'default';
+  const ports: RegistryPort[] = (spec.ports ?? []).map((p) => ({
+    port: p.port,
+    ...(p.name !== undefined ? { name: p.name } : {}),
+    protocol: portProtocol(p.name, p.appProtocol, p.protocol),
+    targetPort: p.targetPort ?? p.port,
+  }));
+  const members = workloads.filter((w) => w.namespace === namespace && selects(spec.selector, w.labels));
+  const endpoints = new Map<number, RegistryEndpoint[]>();
+  for (const p of ports) {
+    const list: RegistryEndpoint[] = [];
+    for (const w of members) {
+      const wp = targetWorkloadPort(w, p.targetPort);
+      if (wp) list.push(endpointOf(w, wp));
+    }
+    endpoints.set(p.port, list);
+  }
+  const exportAnnotation = r.metadata.annotations?.['networking.istio.io/exportTo'];
+  const exportTo = exportAnnotation ? exportAnnotation.split(',').map((s) => s.trim()).filter(Boolean).map((s) => (s === '.' ? namespace : s)) : [];
+  return { hostname: serviceHostname(r.name, namespace), name: r.name, namespace, ports, endpoints, source: 'Service', exportTo, external: false, resource: r };
+}
+
+function fromServiceEntry(r: Resource<ServiceEntryObject>, workloads: readonly WorkloadInstance[]): RegistryService[] {
+  const spec = r.object.spec;
+  const namespace = r.namespace ?? 'default';
+  const ports: RegistryPort[] = (spec.ports ?? []).map((p) => ({
+    port: p.number,
+    name: p.name,
+    protocol: portProtocol(p.protocol ?? p.name),
+    targetPort: p.targetPort ?? p.number,
+  }));
+  const exportTo = (spec.exportTo ?? []).map((s) => (s === '.' ? namespace : s));
+  return (spec.hosts ?? []).map((host) => {
+    const endpoints = new Map<number, RegistryEndpoint[]>();
+    for (const p of ports) {
+      const list: RegistryEndpoint[] = [];
+      if (spec.workloadSelector?.labels) {
+        for (const w of workloads) {
+          if (w.namespace !== namespace || !selects(spec.workloadSelector.labels, w.labels)) continue;
+          const wp = targetWorkloadPort(w, p.targetPort);
+          if (wp) list.push(endpointOf(w, wp));
+        }
+      } else if (spec.endpoints && spec.endpoints.length > 0) {
+        for (const e of spec.endpoints) {
+          if (!e.address) continue;
+          const port = (p.name ? e.ports?.[p.name] : undefined) ?? (typeof p.targetPort === 'number' ? p.targetPort : p.port);
+          list.push({ address: e.address, port, namespace, labels: e.labels ?? {}, sidecar: false, ready: true });
+        }
+      } else if (spec.resolution === 'DNS' || spec.resolution === 'DNS_ROUND_ROBIN') {
+        list.push({ address: host, port: typeof p.targetPort === 'number' ? p.targetPort : p.port, namespace, labels: {}, sidecar: false, ready: true });
+      }
+      endpoints.set(p.port, list);
+    }
+    return { hostname: host, name: host, namespace, ports, endpoints, source: 'ServiceEntry' as const, exportTo, external: spec.location !== 'MESH_INTERNAL', resource: r };
+  });
+}
+
+export function buildRegistry(snapshot: StoreSnapshot): ServiceRegistry {
+  const services: RegistryService[] = [];
+  for (const r of snapshot.byKind('Service')) services.push(fromService(r as Resource<ServiceObject>, snapshot.workloads));
+  for (const r of snapshot.byKind('ServiceEntry')) services.push(...fromServiceEntry(r as Resource<ServiceEntryObject>, snapshot.workloads));
+  const byHostname = new Map<string, RegistryService>();
+  for (const s of services) if (!byHostname.has(s.hostname)) byHostname.set(s.hostname, s);
+  return { services, byHostname };
+}
+
+/** Is `service` visible from `namespace` under its exportTo? */
+export function visibleFrom(service: { exportTo: readonly string[]; namespace: string }, namespace: string): boolean {
+  if (service.exportTo.length === 0) return true;
+  return service.exportTo.some((e) => e === '*' || e === namespace);
+}
