@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadText, validateDocuments } from '../index.js';
 import { labelSelectorMatches } from './deployment.js';
+import { corpusPath } from '../../../test/support/corpus.js';
 
 const MY_KINDS = new Set(['Namespace', 'Service', 'ServiceAccount', 'Secret', 'ConfigMap', 'Pod', 'Deployment']);
-const SAMPLES = '/work/shared/istio-corpus/samples';
+const SAMPLES = corpusPath('samples');
 
 /** Errors of validating `text` (YAML or JSON), keeping only documents of the Kubernetes kinds tested here. */
 function errorsOf(text: string, file = 'test.yaml') {
