@@ -1,5 +1,5 @@
 export * from './checks.js';
 export * from './resource.js';
-export { loadPaths, loadText, loadFile, type LoadedDocument, type LoadResult } from './yaml/load.js';
+export { loadPaths, loadText, loadFile, readManifestTexts, type LoadedDocument, type LoadResult } from './yaml/load.js';
 export { validateDocument, validateDocuments, type ValidateOptions } from './validate.js';
 export { KINDS, kindInfo, resolveKindName, apiVersionsOf, type KindInfo } from './kinds/index.js';

@@ -1,18 +1,29 @@
 import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { registerAnalyze } from './commands/analyze.js';
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+import { registerUp } from './commands/up.js';
+import { registerProxy } from './commands/proxy.js';
+import { registerApply } from './commands/apply.js';
+import { registerGet } from './commands/get.js';
+import { registerLogs } from './commands/logs.js';
+import { registerExec } from './commands/exec.js';
+import { registerProxyStatus, registerProxyConfig } from './commands/proxy-debug.js';
+import { packageVersion } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command('tack')
     .description('A service mesh that speaks Istio: run Istio manifests on one machine, then in Kubernetes.')
     .version(packageVersion(), '-v, --version', 'print the version')
     .showHelpAfterError()
+    .enablePositionalOptions()
     .configureHelp({ sortSubcommands: false });
+  registerUp(program);
+  registerApply(program);
+  registerGet(program);
   registerAnalyze(program);
+  registerExec(program);
+  registerLogs(program);
+  registerProxyStatus(program);
+  registerProxyConfig(program);
+  registerProxy(program);
   return program;
 }

@@ -169,3 +169,17 @@ export interface EndpointConfig {
   sidecar: boolean;
   weight: number;
 }
+
+/**
+ * The push protocol between control plane and proxy, over HTTP on the control port:
+ * `GET /v1/proxies/<namespace>/<pod>/config` streams newline-delimited `PushMessage`s;
+ * `POST /v1/proxies/<namespace>/<pod>/ack` answers each config with an `AckMessage`.
+ */
+export type PushMessage = { type: 'config'; version: string; config: ProxyConfig } | { type: 'ping' };
+
+export interface AckMessage {
+  version: string;
+  ok: boolean;
+  /** Why the proxy refused the config (NACK); it keeps serving the previous one. */
+  error?: string;
+}

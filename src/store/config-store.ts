@@ -24,6 +24,7 @@ export interface StoreSnapshot {
 
 interface Stored {
   resource: Resource;
+  createdAt: number;
   /** Revision at creation, for Istio's "oldest wins" ordering. */
   created: number;
   fingerprint: string;
@@ -71,7 +72,7 @@ export class ConfigStore {
         changes.push({ kind: r.kind, namespace: r.namespace, name: r.name, action: 'unchanged' });
         continue;
       }
-      this.items.set(key, { resource: r, created: prior?.created ?? this.rev + 1, fingerprint: fp });
+      this.items.set(key, { resource: r, created: prior?.created ?? this.rev + 1, createdAt: prior?.createdAt ?? Date.now(), fingerprint: fp });
       changes.push({ kind: r.kind, namespace: r.namespace, name: r.name, action: prior ? 'configured' : 'created' });
       any = true;
     }
@@ -89,6 +90,11 @@ export class ConfigStore {
     }
     if (any) this.changed();
     return changes;
+  }
+
+  /** When the resource was first created in this store (for ages in `tack get`). */
+  createdAt(r: { kind: string; namespace?: string | undefined; name: string }): number | undefined {
+    return this.items.get(resourceKey(r))?.createdAt;
   }
 
   get(kind: string, namespace: string | undefined, name: string): Resource | undefined {

@@ -105,10 +105,11 @@ export function loadText(text: string, file: string): LoadResult {
   if (!Array.isArray(docs)) docs = [docs];
   docs.forEach((doc, index) => {
     if (doc.errors.length > 0) {
-      for (const e of doc.errors) {
-        const line = e.linePos?.[0]?.line ?? counter.linePos(e.pos[0]).line;
-        checks.push(fileCheck(file, line, `YAML syntax error: ${firstLine(e.message)}`));
-      }
+      // After the first syntax error the parser's further complaints are mostly its consequences.
+      const e = doc.errors[0] as (typeof doc.errors)[number];
+      const line = e.linePos?.[0]?.line ?? counter.linePos(e.pos[0]).line;
+      const more = doc.errors.length > 1 ? ` (the document has ${doc.errors.length - 1} more errors after this one)` : '';
+      checks.push(fileCheck(file, line, `YAML syntax error: ${firstLine(e.message)}${more}`));
       return;
     }
     if (doc.contents === null) return; // an empty document: only comments or `---`
@@ -197,4 +198,32 @@ export async function loadPaths(paths: readonly string[], stdin?: () => Promise<
     }
   }
   return { documents, checks };
+}
+
+/** The texts of manifest files under `paths` (for sending to a running mesh); unreadable ones become checks. */
+export async function readManifestTexts(paths: readonly string[], stdin?: () => Promise<string>): Promise<{ files: { name: string; text: string }[]; checks: Check[] }> {
+  const files: { name: string; text: string }[] = [];
+  const checks: Check[] = [];
+  for (const path of paths) {
+    if (path === '-') {
+      files.push({ name: '<stdin>', text: stdin ? await stdin() : '' });
+      continue;
+    }
+    let names: string[];
+    try {
+      names = await listManifestFiles(path);
+    } catch (err) {
+      checks.push(fileCheck(path, 0, `cannot read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`, Codes.FileError));
+      continue;
+    }
+    for (const name of names) {
+      const info = await stat(name);
+      if (info.size > MAX_MANIFEST_BYTES) {
+        checks.push(fileCheck(name, 0, `file is ${(info.size / (1024 * 1024)).toFixed(1)} MiB; tack reads manifest files up to ${MAX_MANIFEST_BYTES / (1024 * 1024)} MiB`, Codes.FileError));
+        continue;
+      }
+      files.push({ name, text: await readFile(name, 'utf8') });
+    }
+  }
+  return { files, checks };
 }

@@ -1,0 +1,73 @@
+/** `tack proxy-status` and `tack proxy-config`, as istioctl shows them. */
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import type { ProxyConfig } from '../../compile/config.js';
+import type { ProxyStatus } from '../../push/index.js';
+import { controlPortOf, request, ControlError } from '../control-client.js';
+import { renderTable } from '../table.js';
+import { resolvePod } from '../pod-ref.js';
+
+export function registerProxyStatus(program: Command): void {
+  program
+    .command('proxy-status')
+    .description('every proxy and whether it serves the latest configuration (SYNCED, STALE, NACK)')
+    .option('--control-port <port>', 'control port of the mesh')
+    .action(async (opts: { controlPort?: string }) => {
+      const answer = await request<ProxyStatus[]>(controlPortOf(opts.controlPort), 'GET', '/v1/proxy-status');
+      const rows = answer.body.map((s) => [`${s.pod}.${s.namespace}`, s.state, s.ackedVersion ?? '-', s.sentVersion ?? '-', s.error ?? '']);
+      process.stdout.write(renderTable(['NAME', 'STATUS', 'ACKED', 'SENT', 'ERROR'], rows));
+    });
+}
+
+type Section = 'routes' | 'clusters' | 'listeners' | 'endpoints' | 'all';
+
+function summary(config: ProxyConfig, section: Section): string {
+  switch (section) {
+    case 'listeners':
+      return renderTable(['NAME', 'ADDRESS', 'PORT', 'PROTOCOL', 'DIRECTION', 'ROUTES / DESTINATION'], config.listeners.map((l) => [l.name, l.address, String(l.port), l.protocol, l.direction, l.routeTable ?? (l.routeTablePrefix !== undefined ? 'by port' : l.tcpCluster ?? (l.appPort !== undefined ? `app :${l.appPort}` : ''))]));
+    case 'routes': {
+      const rows: string[][] = [];
+      for (const t of Object.values(config.routes)) for (const vh of t.virtualHosts) for (const r of vh.routes) {
+        const match = r.match.uri ? Object.entries(r.match.uri).map(([k, v]) => `${k} ${String(v)}`).join('') : '/*';
+        const action = r.action.kind === 'forward' ? r.action.clusters.map((c) => `${c.cluster} ${c.weight}`).join(', ') : r.action.kind;
+        rows.push([t.name, vh.domains.join(','), match, r.name, action]);
+      }
+      return renderTable(['ROUTE TABLE', 'DOMAINS', 'MATCH', 'VIRTUAL SERVICE', 'DESTINATIONS'], rows);
+    }
+    case 'clusters':
+      return renderTable(['SERVICE FQDN', 'PORT', 'SUBSET', 'LB', 'ENDPOINTS', 'LIMITS'], Object.values(config.clusters).map((c) => [c.service || c.name, String(c.port), c.subset ?? '-', c.lb, String(c.endpoints.length), c.connectionPool ? JSON.stringify(c.connectionPool) : '-']));
+    case 'endpoints': {
+      const rows: string[][] = [];
+      for (const c of Object.values(config.clusters)) for (const e of c.endpoints) rows.push([`${e.address}:${e.port}`, e.pod ?? '-', 'HEALTHY', c.name]);
+      return renderTable(['ENDPOINT', 'POD', 'STATUS', 'CLUSTER'], rows);
+    }
+    default:
+      return stringify(config);
+  }
+}
+
+export function registerProxyConfig(program: Command): void {
+  program
+    .command('proxy-config')
+    .description("what one proxy serves: routes, clusters, listeners or endpoints (-o yaml|json for the full config)")
+    .argument('<section>', 'routes | clusters | listeners | endpoints | all')
+    .argument('<pod>', 'pod/NAME, deploy/NAME or NAME (the ingress gateway is in istio-system)')
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .option('-o, --output <format>', 'yaml or json')
+    .option('--control-port <port>', 'control port of the mesh')
+    .action(async (sectionArg: string, ref: string, opts: { namespace: string; output?: string; controlPort?: string }) => {
+      const singular: Record<string, Section> = { route: 'routes', routes: 'routes', cluster: 'clusters', clusters: 'clusters', listener: 'listeners', listeners: 'listeners', endpoint: 'endpoints', endpoints: 'endpoints', all: 'all' };
+      const section = singular[sectionArg];
+      if (!section) throw new ControlError(`unknown section "${sectionArg}": use routes, clusters, listeners, endpoints or all`);
+      const port = controlPortOf(opts.controlPort);
+      const [name, nsFromRef] = ref.includes('.') && !ref.includes('/') ? ref.split('.', 2) : [ref, undefined];
+      const pod = await resolvePod(port, name ?? ref, nsFromRef ?? opts.namespace);
+      const answer = await request<ProxyConfig | { error: string }>(port, 'GET', `/v1/proxies/${encodeURIComponent(pod.namespace)}/${encodeURIComponent(pod.name)}/dump`);
+      if (answer.status !== 200) throw new ControlError((answer.body as { error: string }).error);
+      const config = answer.body as ProxyConfig;
+      const part = section === 'all' ? config : section === 'routes' ? config.routes : section === 'clusters' || section === 'endpoints' ? config.clusters : config.listeners;
+      if (opts.output === 'json') process.stdout.write(`${JSON.stringify(part, null, 2)}\n`);
+      else if (opts.output === 'yaml') process.stdout.write(stringify(part));
+      else process.stdout.write(summary(config, section));
+    });
+}

@@ -1,0 +1,131 @@
+/** `tack up`: a whole mesh on this machine, in the foreground, until SIGINT/SIGTERM. */
+import type { Command } from 'commander';
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadPaths, validateDocuments, formatCheck, hasErrors } from '../../api/index.js';
+import { builtinResources } from '../../api/builtins.js';
+import { ConfigStore } from '../../store/index.js';
+import { PushServer } from '../../push/index.js';
+import { LocalRunner, runProblems } from '../../platform/local/runner.js';
+import { checkPortFree } from '../../platform/local/ports.js';
+import { createControlServer, readiness } from '../../control/server.js';
+import { readStdin } from '../stdin.js';
+import { DEFAULT_CONTROL_PORT } from '../control-client.js';
+import { packageVersion } from '../version.js';
+
+export const DEFAULT_HTTP_PORT = 8080;
+export const DEFAULT_HTTPS_PORT = 8443;
+
+interface UpOptions {
+  filename: string[];
+  httpPort: string;
+  httpsPort: string;
+  controlPort: string;
+  gatewayPort: string[];
+  namespace: string;
+}
+
+function port(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0 || n > 65535) throw new Error(`${flag}: "${value}" is not a port number`);
+  return n;
+}
+
+function stamp(): string {
+  return new Date().toISOString().slice(11, 23);
+}
+
+export function registerUp(program: Command): void {
+  program
+    .command('up')
+    .description('run a whole mesh on this machine from files or folders of manifests (foreground; Ctrl-C stops it)')
+    .requiredOption('-f, --filename <path...>', 'manifest files or folders (- for standard input)')
+    .option('--http-port <port>', 'host port for Gateway servers on port 80', String(DEFAULT_HTTP_PORT))
+    .option('--https-port <port>', 'host port for Gateway servers on port 443', String(DEFAULT_HTTPS_PORT))
+    .option('--gateway-port <mapping...>', 'host port for another Gateway server port, as SERVER=HOST (e.g. 8443=18443)', [])
+    .option('--control-port <port>', 'port of the control API, dashboard and metrics', String(DEFAULT_CONTROL_PORT))
+    .option('-n, --namespace <ns>', 'namespace for resources that name none', 'default')
+    .action(async (opts: UpOptions) => {
+      const log = (m: string): void => void process.stdout.write(`${stamp()} ${m}\n`);
+      const controlPort = port(opts.controlPort, '--control-port');
+      const gatewayPorts: Record<number, number> = { 80: port(opts.httpPort, '--http-port'), 443: port(opts.httpsPort, '--https-port') };
+      for (const m of opts.gatewayPort) {
+        const [from, to] = m.split('=');
+        gatewayPorts[port(from ?? '', '--gateway-port')] = port(to ?? '', '--gateway-port');
+      }
+
+      const loaded = await loadPaths(opts.filename, readStdin);
+      const validated = validateDocuments(loaded.documents, { defaultNamespace: opts.namespace });
+      const checks = [...loaded.checks, ...validated.checks];
+      const problems = runProblems(validated.resources);
+      if (hasErrors(checks) || problems.length > 0) {
+        for (const c of checks.filter((x) => x.level === 'Error')) process.stderr.write(`${formatCheck(c)}\n`);
+        for (const p of problems) process.stderr.write(`Error ${p}\n`);
+        process.stderr.write('tack up: nothing was started; fix the errors above and run it again.\n');
+        process.exitCode = 1;
+        return;
+      }
+      if (validated.resources.length === 0) {
+        process.stderr.write('tack up: no resources found in the given files\n');
+        process.exitCode = 1;
+        return;
+      }
+      for (const [p, label] of [[controlPort, '--control-port'], [gatewayPorts[80] as number, '--http-port'], [gatewayPorts[443] as number, '--https-port']] as const) {
+        try {
+          await checkPortFree(p);
+        } catch (err) {
+          process.stderr.write(`tack up: ${(err as Error).message} (${label}); choose another with ${label} N\n`);
+          process.exitCode = 1;
+          return;
+        }
+      }
+
+      const runDir = join(tmpdir(), `tack-${controlPort}`);
+      rmSync(runDir, { recursive: true, force: true });
+      mkdirSync(runDir, { recursive: true });
+      const store = new ConfigStore();
+      const user = new Set(validated.resources.map((r) => `${r.kind}/${r.namespace}/${r.name}`));
+      store.apply([...builtinResources().filter((b) => !user.has(`${b.kind}/${b.namespace}/${b.name}`)), ...validated.resources]);
+      const push = new PushServer(store, undefined, log);
+      const runner = new LocalRunner(store, {
+        controlAddress: `127.0.0.1:${controlPort}`,
+        logDir: join(runDir, 'logs'),
+        gatewayPorts,
+        proxyHasConfig: (ns, pod) => push.hasConfig(ns, pod),
+        forgetProxy: (ns, pod) => push.remove(ns, pod),
+        log,
+      });
+      const server = createControlServer({ store, push, runner, version: packageVersion(), log });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(controlPort, '127.0.0.1', () => resolve());
+      });
+      log(`control plane on http://127.0.0.1:${controlPort} (logs in ${runDir})`);
+      for (const w of checks.filter((c) => c.level === 'Warning')) log(formatCheck(w));
+      await runner.reconcile();
+
+      let announced = false;
+      const announce = setInterval(() => {
+        if (announced || !readiness({ store, push, runner, version: '', log }).ready) return;
+        announced = true;
+        log(`mesh ready: ingress gateway on http://127.0.0.1:${gatewayPorts[80]} (port 80) and :${gatewayPorts[443]} (port 443); press Ctrl-C to stop`);
+      }, 200);
+
+      let stopping = false;
+      const stop = async (signal: string): Promise<void> => {
+        if (stopping) return;
+        stopping = true;
+        clearInterval(announce);
+        log(`${signal}: stopping every pod`);
+        await runner.stopAll();
+        push.close();
+        server.close();
+        server.closeAllConnections();
+        log('stopped');
+        process.exit(0);
+      };
+      process.on('SIGINT', () => void stop('SIGINT'));
+      process.on('SIGTERM', () => void stop('SIGTERM'));
+    });
+}

@@ -1,0 +1,165 @@
+/** The control plane's HTTP server: push protocol, control API, readiness. */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import type { AckMessage } from '../compile/config.js';
+import { resolveKindName, refOf } from '../api/index.js';
+import type { ConfigStore } from '../store/index.js';
+import type { PushServer } from '../push/index.js';
+import type { LocalRunner } from '../platform/local/runner.js';
+import { applyFiles, deleteFiles, type ApplyRequest } from './apply.js';
+import { readJson, sendJson, sendText } from './http-util.js';
+
+export interface ControlDeps {
+  store: ConfigStore;
+  push: PushServer;
+  runner?: LocalRunner;
+  version: string;
+  log(message: string): void;
+}
+
+/** Every pod has its first config and is ready, and so has the gateway. */
+export function readiness(deps: ControlDeps): { ready: boolean; waiting: string[] } {
+  const waiting: string[] = [];
+  const runner = deps.runner;
+  if (runner) {
+    const names = new Set(runner.allPods().map((p) => p.key));
+    for (const w of deps.store.workloads()) {
+      if (!names.has(`${w.namespace}/${w.name}`) || w.phase === 'Terminating') continue;
+      if (!w.ready) waiting.push(`${w.namespace}/${w.name}`);
+    }
+    // Deployments whose pods have not been created yet.
+    for (const d of deps.store.list('Deployment')) {
+      const has = runner.allPods().some((p) => p.plan.namespace === d.namespace && p.plan.deployment === d.name);
+      if (!has) waiting.push(`deployment ${d.namespace}/${d.name}`);
+    }
+  }
+  return { ready: waiting.length === 0, waiting };
+}
+
+function route(path: string, pattern: RegExp): RegExpExecArray | null {
+  return pattern.exec(path);
+}
+
+export function createControlServer(deps: ControlDeps): http.Server {
+  const server = http.createServer((req, res) => {
+    handle(deps, req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendJson(res, 400, { error: err instanceof Error ? err.message : String(err) });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  server.requestTimeout = 0;
+  return server;
+}
+
+async function handle(deps: ControlDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://control');
+  const path = url.pathname;
+  const method = req.method ?? 'GET';
+  let m: RegExpExecArray | null;
+
+  if ((m = route(path, /^\/v1\/proxies\/([^/]+)\/([^/]+)\/config$/)) && method === 'GET') {
+    deps.push.subscribe(decodeURIComponent(m[1] ?? ''), decodeURIComponent(m[2] ?? ''), res);
+    return;
+  }
+  if ((m = route(path, /^\/v1\/proxies\/([^/]+)\/([^/]+)\/ack$/)) && method === 'POST') {
+    deps.push.ack(decodeURIComponent(m[1] ?? ''), decodeURIComponent(m[2] ?? ''), await readJson<AckMessage>(req));
+    sendJson(res, 200, { ok: true });
+    return;
+  }
+  if ((m = route(path, /^\/v1\/proxies\/([^/]+)\/([^/]+)\/dump$/)) && method === 'GET') {
+    const config = deps.push.ackedConfig(decodeURIComponent(m[1] ?? ''), decodeURIComponent(m[2] ?? ''));
+    if (!config) sendJson(res, 404, { error: 'this proxy has not acknowledged any configuration' });
+    else sendJson(res, 200, config);
+    return;
+  }
+  if (path === '/healthz/ready') {
+    const r = readiness(deps);
+    sendJson(res, r.ready ? 200 : 503, r);
+    return;
+  }
+  if (path === '/v1/version') {
+    sendJson(res, 200, { version: deps.version, revision: deps.store.revision });
+    return;
+  }
+  if (path === '/v1/proxy-status') {
+    sendJson(res, 200, deps.push.status());
+    return;
+  }
+  if ((path === '/v1/apply' || path === '/v1/delete') && method === 'POST') {
+    const body = await readJson<ApplyRequest>(req);
+    if (!Array.isArray(body.files)) throw new Error('expected {files: [{name, text}]}');
+    const result = path === '/v1/apply' ? applyFiles(deps.store, body, { runnable: deps.runner !== undefined }) : deleteFiles(deps.store, body);
+    if (!result.ok) {
+      sendJson(res, 422, result);
+      return;
+    }
+    const changed = result.changes.some((c) => c.action !== 'unchanged' && c.action !== 'not found');
+    // Answer once every connected proxy serves the new configuration (or after 3 s, saying so).
+    let converged = true;
+    if (changed) {
+      deps.push.flush();
+      converged = await deps.push.waitFor(() => deps.push.status().every((s) => !s.connected || s.state !== 'STALE'), 3_000);
+    }
+    deps.log(`${path === '/v1/apply' ? 'apply' : 'delete'}: ${result.changes.map((c) => `${c.kind} ${c.namespace ? `${c.namespace}/` : ''}${c.name} ${c.action}`).join(', ')}`);
+    sendJson(res, 200, { ...result, converged });
+    return;
+  }
+  if (path === '/v1/resources' && method === 'GET') {
+    const kindParam = url.searchParams.get('kind') ?? '';
+    const info = resolveKindName(kindParam);
+    if (!info) {
+      sendJson(res, 404, { error: `the server doesn't have a resource type "${kindParam}"` });
+      return;
+    }
+    const ns = url.searchParams.get('namespace');
+    const name = url.searchParams.get('name');
+    const items = deps.store
+      .list(info.kind)
+      .filter((r) => (ns === null || !info.namespaced || r.namespace === ns) && (name === null || r.name === name))
+      .map((r) => ({ ...refOf(r), apiVersion: r.apiVersion, object: r.object, source: r.source, createdAt: deps.store.createdAt(r) }));
+    sendJson(res, 200, { kind: info.kind, namespaced: info.namespaced, items });
+    return;
+  }
+  if (path === '/v1/pods' && method === 'GET') {
+    const ns = url.searchParams.get('namespace');
+    const pods = deps.store
+      .workloads()
+      .filter((w) => ns === null || w.namespace === ns)
+      .map((w) => ({ ...w, containers: deps.runner?.pod(w.namespace, w.name)?.containerNames() ?? [] }))
+      .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+    sendJson(res, 200, { items: pods });
+    return;
+  }
+  if ((m = route(path, /^\/v1\/pods\/([^/]+)\/([^/]+)\/logs$/)) && method === 'GET') {
+    const pod = deps.runner?.pod(decodeURIComponent(m[1] ?? ''), decodeURIComponent(m[2] ?? ''));
+    if (!pod) {
+      sendJson(res, 404, { error: `pod "${m[2]}" not found in namespace "${m[1]}"` });
+      return;
+    }
+    const container = url.searchParams.get('container') ?? pod.containerNames()[0] ?? '';
+    if (!pod.containerNames().includes(container)) {
+      sendJson(res, 400, { error: `container ${container} is not valid for pod ${m[2]}: choose one of [${pod.containerNames().join(' ')}]` });
+      return;
+    }
+    const file = pod.logFile(container);
+    if (!existsSync(file)) {
+      sendText(res, 200, '');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': statSync(file).size });
+    createReadStream(file).pipe(res);
+    return;
+  }
+  if ((m = route(path, /^\/v1\/pods\/([^/]+)\/([^/]+)\/exec$/)) && method === 'GET') {
+    const pod = deps.runner?.pod(decodeURIComponent(m[1] ?? ''), decodeURIComponent(m[2] ?? ''));
+    const env = pod?.execEnv(url.searchParams.get('container') ?? undefined);
+    if (!pod || !env) {
+      sendJson(res, 404, { error: `pod "${m[2]}" not found in namespace "${m[1]}"` });
+      return;
+    }
+    sendJson(res, 200, env);
+    return;
+  }
+  sendJson(res, 404, { error: `no such endpoint: ${method} ${path}` });
+}

@@ -1,0 +1,128 @@
+/**
+ * The proxy's side of the push protocol: subscribe, apply each snapshot, answer ACK or NACK, and
+ * keep the last good configuration through control-plane outages, reconnecting with backoff.
+ */
+import http from 'node:http';
+import type { AckMessage, ProxyConfig, PushMessage } from '../compile/config.js';
+
+export interface ConfigSourceOptions {
+  /** `host:port` of the control plane. */
+  control: string;
+  namespace: string;
+  pod: string;
+  /** Applies a config; throws to refuse it (NACK). */
+  apply(config: ProxyConfig): Promise<void>;
+  log(message: string): void;
+  /** A stream without a message for this long is considered dead. */
+  silenceMs?: number;
+}
+
+const MIN_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 5_000;
+
+export class ConfigSource {
+  private stopped = false;
+  private request: http.ClientRequest | undefined;
+  private backoff = MIN_BACKOFF_MS;
+  private readonly agent = new http.Agent({ keepAlive: true });
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: ConfigSourceOptions) {}
+
+  private get base(): string {
+    return `/v1/proxies/${encodeURIComponent(this.opts.namespace)}/${encodeURIComponent(this.opts.pod)}`;
+  }
+
+  start(): void {
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.request?.destroy();
+    this.agent.destroy();
+  }
+
+  private hostPort(): { host: string; port: number } {
+    const i = this.opts.control.lastIndexOf(':');
+    return { host: this.opts.control.slice(0, i) || '127.0.0.1', port: Number(this.opts.control.slice(i + 1)) };
+  }
+
+  private retryLater(reason: string): void {
+    if (this.stopped || this.timer) return;
+    const delay = this.backoff * (0.5 + Math.random() / 2);
+    this.opts.log(`control plane unavailable (${reason}); serving last config, retrying in ${Math.round(delay)} ms`);
+    this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.connect();
+    }, delay);
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const { host, port } = this.hostPort();
+    const req = http.get({ host, port, path: `${this.base}/config`, agent: false, headers: { accept: 'application/x-ndjson' } });
+    this.request = req;
+    const silence = this.opts.silenceMs ?? 45_000;
+    req.setTimeout(silence, () => req.destroy(new Error('no message from control plane')));
+    req.on('response', (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        this.retryLater(`HTTP ${res.statusCode}`);
+        return;
+      }
+      this.backoff = MIN_BACKOFF_MS;
+      let buffered = '';
+      let chain = Promise.resolve();
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffered += chunk;
+        let nl: number;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, nl);
+          buffered = buffered.slice(nl + 1);
+          if (line.trim() === '') continue;
+          chain = chain.then(() => this.handle(line));
+        }
+      });
+      res.on('end', () => this.retryLater('stream ended'));
+      res.on('error', (e) => this.retryLater(e.message));
+    });
+    req.on('error', (e) => this.retryLater(e.message));
+  }
+
+  private async handle(line: string): Promise<void> {
+    let msg: PushMessage;
+    try {
+      msg = JSON.parse(line) as PushMessage;
+    } catch {
+      this.opts.log('ignored a malformed message from the control plane');
+      return;
+    }
+    if (msg.type !== 'config') return;
+    try {
+      await this.opts.apply(msg.config);
+      await this.ack({ version: msg.version, ok: true });
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      this.opts.log(`refused config version ${msg.version}: ${error}`);
+      await this.ack({ version: msg.version, ok: false, error });
+    }
+  }
+
+  private ack(message: AckMessage): Promise<void> {
+    const { host, port } = this.hostPort();
+    const body = JSON.stringify(message);
+    return new Promise((resolve) => {
+      const req = http.request({ host, port, method: 'POST', path: `${this.base}/ack`, agent: this.agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      });
+      req.setTimeout(5_000, () => req.destroy());
+      req.on('error', () => resolve());
+      req.end(body);
+    });
+  }
+}

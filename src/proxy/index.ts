@@ -1,0 +1,63 @@
+/** `tack proxy`: one sidecar or gateway, configured by the control plane. */
+import type { ProxyConfig, ProxyNode } from '../compile/config.js';
+import { ConfigSource } from './config-source.js';
+import { ListenerManager } from './listeners.js';
+import { ProxyRuntime } from './runtime/proxy-runtime.js';
+import { UpstreamHosts } from './runtime/upstream.js';
+import type { RequestLogEntry } from './http/request-context.js';
+
+export interface ProxyOptions {
+  control: string;
+  namespace: string;
+  pod: string;
+  log?: (message: string) => void;
+  accessLog?: (entry: RequestLogEntry) => void;
+}
+
+export interface RunningProxy {
+  /** The configuration being served, if any arrived yet. */
+  current(): ProxyConfig | undefined;
+  stop(): Promise<void>;
+}
+
+const EMPTY_NODE: ProxyNode = { id: '', role: 'sidecar', pod: '', namespace: '', labels: {}, serviceAccount: '' };
+
+export function startProxy(opts: ProxyOptions): RunningProxy {
+  const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const hosts = new UpstreamHosts();
+  let runtime: ProxyRuntime | undefined;
+  const listeners = new ListenerManager(
+    () => runtime as ProxyRuntime,
+    hosts,
+    () => runtime?.config.node ?? EMPTY_NODE,
+    opts.accessLog,
+  );
+  const source = new ConfigSource({
+    control: opts.control,
+    namespace: opts.namespace,
+    pod: opts.pod,
+    log,
+    async apply(config) {
+      const next = new ProxyRuntime(config, hosts);
+      const previous = runtime;
+      runtime = next;
+      try {
+        await listeners.reconcile(config.listeners);
+      } catch (err) {
+        runtime = previous;
+        throw err;
+      }
+      hosts.retainOnly(next.hostKeys());
+      if (!previous) log(`serving config version ${config.version}: ${config.listeners.map((l) => `${l.name}@${l.port}`).join(', ')}`);
+    },
+  });
+  source.start();
+  return {
+    current: () => runtime?.config,
+    async stop() {
+      source.stop();
+      await listeners.closeAll();
+      hosts.closeAll();
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * Opens, keeps and closes listeners as configurations change. A listener whose address and kind
+ * stay the same is kept (its connections too); it always serves the current configuration.
+ */
+import http, { type Server as HttpServer } from 'node:http';
+import net from 'node:net';
+import type { ListenerConfig, ProxyNode } from '../compile/config.js';
+import type { ProxyRuntime } from './runtime/proxy-runtime.js';
+import type { UpstreamHosts } from './runtime/upstream.js';
+import { handleHttp } from './http/handler.js';
+import type { ListenerContext, RequestLogEntry } from './http/request-context.js';
+import { handleConnect } from './connect.js';
+import { proxyTcp } from './tcp.js';
+
+interface OpenListener {
+  key: string;
+  config: ListenerConfig;
+  server: HttpServer | net.Server;
+  sockets: Set<net.Socket>;
+}
+
+function keyOf(l: ListenerConfig): string {
+  return `${l.name}|${l.address}|${l.port}|${l.protocol}|${l.direction}`;
+}
+
+export class ListenerManager {
+  private readonly open = new Map<string, OpenListener>();
+
+  constructor(
+    private readonly current: () => ProxyRuntime,
+    private readonly hosts: UpstreamHosts,
+    private readonly node: () => ProxyNode,
+    private readonly onComplete?: (entry: RequestLogEntry) => void,
+  ) {}
+
+  /** Makes the open listeners match `wanted`. Rejects (opening nothing new) if a port cannot be bound. */
+  async reconcile(wanted: readonly ListenerConfig[]): Promise<void> {
+    const wantedKeys = new Set(wanted.map(keyOf));
+    const opened: OpenListener[] = [];
+    try {
+      for (const l of wanted) {
+        const key = keyOf(l);
+        const existing = this.open.get(key);
+        if (existing) {
+          existing.config = l;
+          continue;
+        }
+        opened.push(await this.listen(key, l));
+      }
+    } catch (err) {
+      for (const o of opened) this.close(o);
+      throw err;
+    }
+    for (const o of opened) this.open.set(o.key, o);
+    for (const [key, o] of this.open) if (!wantedKeys.has(key)) this.close(o);
+  }
+
+  listeners(): ListenerConfig[] {
+    return [...this.open.values()].map((o) => o.config);
+  }
+
+  private context(entry: () => ListenerConfig): ListenerContext {
+    const hosts = this.hosts;
+    const ctx: ListenerContext = {
+      get listener() {
+        return entry();
+      },
+      current: this.current,
+      hosts,
+      get node() {
+        return nodeOf();
+      },
+      ...(this.onComplete ? { onComplete: this.onComplete } : {}),
+    };
+    const nodeOf = this.node;
+    return ctx;
+  }
+
+  private listen(key: string, config: ListenerConfig): Promise<OpenListener> {
+    const holder: OpenListener = { key, config, server: undefined as unknown as net.Server, sockets: new Set() };
+    const ctx = this.context(() => holder.config);
+    let server: HttpServer | net.Server;
+    if (config.protocol === 'TCP') {
+      server = net.createServer((socket) => proxyTcp(ctx, socket));
+    } else {
+      const httpServer = http.createServer({ keepAlive: true, noDelay: true }, (req, res) => handleHttp(ctx, req, res));
+      httpServer.keepAliveTimeout = 60_000;
+      httpServer.headersTimeout = 60_000;
+      httpServer.requestTimeout = 0;
+      httpServer.on('clientError', (_err, socket) => {
+        if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+        else socket.destroy();
+      });
+      if (config.direction === 'outbound') httpServer.on('connect', (req, socket, head) => handleConnect(ctx, httpServer, req, socket as net.Socket, head));
+      server = httpServer;
+    }
+    holder.server = server;
+    server.on('connection', (socket: net.Socket) => {
+      holder.sockets.add(socket);
+      socket.once('close', () => holder.sockets.delete(socket));
+    });
+    return new Promise((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        reject(new Error(err.code === 'EADDRINUSE' ? `listener ${config.name}: ${config.address}:${config.port} is already in use` : `listener ${config.name}: ${err.message}`));
+      });
+      server.listen(config.port, config.address, () => {
+        server.removeAllListeners('error');
+        server.on('error', () => undefined);
+        resolve(holder);
+      });
+    });
+  }
+
+  private close(o: OpenListener): void {
+    this.open.delete(o.key);
+    o.server.close();
+    // Idle keep-alive connections would hold the port; busy ones finish their request first.
+    if ('closeIdleConnections' in o.server) (o.server as HttpServer).closeIdleConnections();
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.open.values()];
+    this.open.clear();
+    await Promise.all(
+      all.map(
+        (o) =>
+          new Promise<void>((resolve) => {
+            o.server.close(() => resolve());
+            for (const s of o.sockets) s.destroy();
+          }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,1 @@
+export { PushServer, type ProxyStatus, type SyncState } from './push-server.js';
