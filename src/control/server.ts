@@ -27,6 +27,9 @@ export function readiness(deps: ControlDeps): { ready: boolean; waiting: string[
       if (!names.has(`${w.namespace}/${w.name}`) || w.phase === 'Terminating') continue;
       if (!w.ready) waiting.push(`${w.namespace}/${w.name}`);
     }
+    // Every proxy serves the latest configuration (so new endpoints are routable everywhere).
+    for (const s of deps.push.status()) if (s.connected && s.state !== 'SYNCED') waiting.push(`proxy ${s.namespace}/${s.pod} (${s.state})`);
+    if (deps.push.pending()) waiting.push('a configuration push');
     // Deployments whose pods have not been created yet.
     for (const d of deps.store.list('Deployment')) {
       const has = runner.allPods().some((p) => p.plan.namespace === d.namespace && p.plan.deployment === d.name);
@@ -126,7 +129,7 @@ async function handle(deps: ControlDeps, req: IncomingMessage, res: ServerRespon
     const pods = deps.store
       .workloads()
       .filter((w) => ns === null || w.namespace === ns)
-      .map((w) => ({ ...w, containers: deps.runner?.pod(w.namespace, w.name)?.containerNames() ?? [] }))
+      .map((w) => ({ ...w, containers: deps.runner?.pod(w.namespace, w.name)?.containerNames() ?? [], pids: deps.runner?.pod(w.namespace, w.name)?.pids() ?? {} }))
       .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
     sendJson(res, 200, { items: pods });
     return;

@@ -100,6 +100,11 @@ export class PushServer {
     this.timer = setTimeout(() => this.flush(), DEBOUNCE_MS);
   }
 
+  /** A change is waiting for the end of the debounce window. */
+  pending(): boolean {
+    return this.timer !== undefined;
+  }
+
   /** Pushes a pending change now instead of at the end of the debounce window. */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);

@@ -16,7 +16,6 @@ export function registerExec(program: Command): void {
     .option('-i, --stdin', 'pass standard input to the command')
     .option('-t, --tty', 'accepted for kubectl compatibility')
     .option('--control-port <port>', 'control port of the mesh')
-    .passThroughOptions()
     .action(async (ref: string, argv: string[], opts: { namespace: string; container?: string; stdin?: boolean; controlPort?: string }) => {
       const port = controlPortOf(opts.controlPort);
       const pod = await resolvePod(port, ref, opts.namespace);
