@@ -13,4 +13,106 @@ export interface FieldSupport {
   note?: string;
 }
 
-export const FIELD_SUPPORT: Readonly<Record<string, Readonly<Record<string, FieldSupport>>>> = {};
+const yes: FieldSupport = { effect: 'yes' };
+const no: FieldSupport = { effect: 'no' };
+const partial = (note: string): FieldSupport => ({ effect: 'partial', note });
+const not = (note: string): FieldSupport => ({ effect: 'no', note });
+
+const POD_SPEC = (p: string): Record<string, FieldSupport> => ({
+  [`${p}containers`]: partial('image (built-in samples), command, args, env, envFrom, ports, readinessProbe, workingDir'),
+  [`${p}containers[].name`]: yes,
+  [`${p}containers[].image`]: partial('built-in samples and the proxy image; other images need a command'),
+  [`${p}containers[].command`]: yes,
+  [`${p}containers[].args`]: yes,
+  [`${p}containers[].workingDir`]: yes,
+  [`${p}containers[].env`]: yes,
+  [`${p}containers[].envFrom`]: yes,
+  [`${p}containers[].ports`]: yes,
+  [`${p}containers[].readinessProbe`]: yes,
+  [`${p}serviceAccountName`]: yes,
+  [`${p}serviceAccount`]: yes,
+  [`${p}terminationGracePeriodSeconds`]: partial('capped at 5 s locally'),
+});
+
+export const FIELD_SUPPORT: Readonly<Record<string, Readonly<Record<string, FieldSupport>>>> = {
+  Namespace: { spec: no },
+  Service: {
+    spec: partial('selector and ports route traffic; type, IPs and session affinity have no local meaning'),
+    'spec.selector': yes,
+    'spec.ports': yes,
+    'spec.ports[].nodePort': no,
+  },
+  ConfigMap: { data: partial('read by env valueFrom and envFrom') },
+  Secret: { data: partial('read by env valueFrom and envFrom'), stringData: partial('read by env valueFrom and envFrom') },
+  Deployment: {
+    'spec.replicas': yes,
+    'spec.selector': yes,
+    'spec.template': partial('labels, annotations (sidecar.istio.io/inject) and the pod spec below'),
+    'spec.template.metadata': yes,
+    ...POD_SPEC('spec.template.spec.'),
+  },
+  Pod: { ...POD_SPEC('spec.') },
+  VirtualService: {
+    'spec.hosts': yes,
+    'spec.gateways': yes,
+    'spec.exportTo': yes,
+    'spec.http': partial('see the fields below'),
+    'spec.http[].name': yes,
+    'spec.http[].match': yes,
+    'spec.http[].match[].statPrefix': no,
+    'spec.http[].route': yes,
+    'spec.http[].redirect': yes,
+    'spec.http[].directResponse': yes,
+    'spec.http[].rewrite': yes,
+    'spec.http[].timeout': yes,
+    'spec.http[].retries': partial('attempts, perTryTimeout, retryOn, retryIgnorePreviousHosts, backoff'),
+    'spec.http[].retries.retryRemoteLocalities': no,
+    'spec.http[].headers': yes,
+    'spec.http[].fault': not('next: the resilience work'),
+    'spec.http[].mirror': not('next: the resilience work'),
+    'spec.http[].mirrors': not('next: the resilience work'),
+    'spec.http[].mirrorPercent': no,
+    'spec.http[].mirrorPercentage': no,
+    'spec.http[].corsPolicy': not('next: the resilience work'),
+    'spec.http[].delegate': no,
+    'spec.tls': no,
+    'spec.tcp': no,
+  },
+  DestinationRule: {
+    'spec.host': yes,
+    'spec.exportTo': yes,
+    'spec.subsets': yes,
+    'spec.subsets[].trafficPolicy': partial('load balancer'),
+    'spec.trafficPolicy': partial('load balancer and connect timeout'),
+    'spec.trafficPolicy.loadBalancer': partial('simple and consistentHash by header, cookie, source IP or query parameter'),
+    'spec.trafficPolicy.loadBalancer.consistentHash.ringHash': no,
+    'spec.trafficPolicy.loadBalancer.consistentHash.maglev': no,
+    'spec.trafficPolicy.loadBalancer.localityLbSetting': no,
+    'spec.trafficPolicy.loadBalancer.warmupDurationSecs': no,
+    'spec.trafficPolicy.loadBalancer.warmup': no,
+    'spec.trafficPolicy.connectionPool': not('limits are compiled; circuit breaking is next'),
+    'spec.trafficPolicy.connectionPool.tcp.connectTimeout': yes,
+    'spec.trafficPolicy.outlierDetection': no,
+    'spec.trafficPolicy.tls': no,
+    'spec.trafficPolicy.portLevelSettings': partial('merged over the top-level policy per port'),
+    'spec.workloadSelector': no,
+  },
+  Gateway: {
+    'spec.selector': yes,
+    'spec.servers': partial('HTTP servers; TLS and TCP servers are next'),
+    'spec.servers[].port': partial('number and HTTP protocols'),
+    'spec.servers[].hosts': yes,
+    'spec.servers[].tls': no,
+  },
+  ServiceEntry: {
+    'spec.hosts': yes,
+    'spec.ports': yes,
+    'spec.endpoints': yes,
+    'spec.workloadSelector': yes,
+    'spec.resolution': partial('DNS without endpoints connects to the host itself'),
+    'spec.exportTo': yes,
+  },
+  Sidecar: {
+    'spec.outboundTrafficPolicy.mode': yes,
+  },
+};

@@ -9,6 +9,7 @@ import { ConfigStore } from '../../store/index.js';
 import { PushServer } from '../../push/index.js';
 import { LocalRunner, runProblems } from '../../platform/local/runner.js';
 import { checkPortFree } from '../../platform/local/ports.js';
+import { ignoredFieldsNote } from '../../platform/local/ignored-fields.js';
 import { createControlServer, readiness } from '../../control/server.js';
 import { readStdin } from '../stdin.js';
 import { DEFAULT_CONTROL_PORT } from '../control-client.js';
@@ -103,6 +104,8 @@ export function registerUp(program: Command): void {
       });
       log(`control plane on http://127.0.0.1:${controlPort} (logs in ${runDir})`);
       for (const w of checks.filter((c) => c.level === 'Warning')) log(formatCheck(w));
+      const note = ignoredFieldsNote(validated.resources);
+      if (note) log(note);
       await runner.reconcile();
 
       let announced = false;

@@ -57,7 +57,9 @@ function decodeSafe(s: string): string {
 export function compileRouteMatch(m: RouteMatchConfig): RequestTest {
   const tests: RequestTest[] = [];
   if (m.uri) {
-    const t = compileStringMatcher(m.uri, m.ignoreUriCase);
+    // ignoreUriCase applies to exact and prefix only: Istio documents it so, and Envoy ignores
+    // case_sensitive for safe_regex.
+    const t = compileStringMatcher(m.uri, m.ignoreUriCase === true && !('regex' in m.uri));
     tests.push((r) => t(r.path));
   }
   if (m.method) {

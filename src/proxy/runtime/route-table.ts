@@ -49,7 +49,8 @@ export class RouteTable {
     const hit = this.exact.get(host);
     if (hit) return hit;
     for (const s of this.suffixes) if (host.endsWith(s.suffix) && host.length > s.suffix.length) return s.vhost;
-    for (const p of this.prefixes) if (host.startsWith(p.prefix)) return p.vhost;
+    // Like the suffix form, a prefix wildcard never matches the empty string (`foo.*` does not take `foo.`).
+    for (const p of this.prefixes) if (host.startsWith(p.prefix) && host.length > p.prefix.length) return p.vhost;
     return this.catchAll;
   }
 }
