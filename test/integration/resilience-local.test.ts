@@ -80,6 +80,24 @@ describe('local mesh resilience', () => {
     expect(listing.stdout).toMatch(new RegExp(`${victim.name}\\s+2/2\\s+Running\\s+1\\s`));
   });
 
+  it('stops every process it started on SIGTERM', async () => {
+    mesh = await startMesh(['examples/004-echo-versioned-routing']);
+    const pids = (await mesh.pods()).flatMap((p) => Object.values(p.pids)).filter((p): p is number => p !== undefined);
+    expect(pids.length).toBeGreaterThanOrEqual(7);
+    mesh.process.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => mesh!.process.once('exit', (c) => r(c)));
+    expect(code).toBe(0);
+    const alive = pids.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
+  });
+
   it('keeps routing with the last config when the control plane is killed', async () => {
     mesh = await startMesh(['examples/004-echo-versioned-routing']);
     const before = await httpGet(mesh.httpPort, '/echo', { host: 'echo.local' });
