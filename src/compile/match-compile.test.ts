@@ -476,6 +476,7 @@ spec:
   servers:
   - port: {number: 80, name: http, protocol: HTTP}
     hosts: ["shop.example.com"]
+---
 `;
   const vs = (name: string, path: string, extra = ''): string => `
 apiVersion: networking.istio.io/v1

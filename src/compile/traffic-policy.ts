@@ -34,21 +34,34 @@ export function findSubset(dr: DestinationRuleResource | undefined, name: string
   return dr?.object.spec.subsets?.find((s) => s.name === name);
 }
 
-/** The policy for one port: a port-level setting replaces the whole top-level policy's fields it sets. */
-function forPort(policy: TrafficPolicy | undefined, port: number): TrafficPolicy | undefined {
-  if (!policy) return undefined;
+/** The groups a port-level setting holds; Istio replaces all four with it, set or not. */
+const PORT_LEVEL_GROUPS = ['loadBalancer', 'connectionPool', 'outlierDetection', 'tls'] as const;
+
+/**
+ * The policy for one port. A port-level setting replaces the top-level policy: Istio applies
+ * defaults, not the top-level values, to the fields a port-level setting omits.
+ */
+function forPort(policy: TrafficPolicy | undefined, port: number): { policy: TrafficPolicy | undefined; portLevel: boolean } {
+  if (!policy) return { policy: undefined, portLevel: false };
   const level = policy.portLevelSettings?.find((p) => p.port?.number === port);
-  if (!level) return policy;
+  if (!level) return { policy, portLevel: false };
   const { port: _port, ...rest } = level;
-  return { ...policy, ...rest };
+  return { policy: rest, portLevel: true };
 }
 
-/** Subset policy over the host's, field group by field group, as Istio merges them. */
+/**
+ * Subset policy over the host's (each for the port), field group by field group, as Istio's
+ * MergeSubsetTrafficPolicy: a group the subset sets replaces the host's; a subset port-level
+ * setting for this port replaces all four port-level groups.
+ */
 export function effectivePolicy(dr: DestinationRuleResource | undefined, port: number, subset?: Subset): TrafficPolicy | undefined {
-  const base = forPort(dr?.object.spec.trafficPolicy, port);
-  const over = forPort(subset?.trafficPolicy, port);
+  const base = forPort(dr?.object.spec.trafficPolicy, port).policy;
+  const { policy: over, portLevel } = forPort(subset?.trafficPolicy, port);
   if (!over) return base;
-  return { ...(base ?? {}), ...over };
+  if (!base) return over;
+  const { portLevelSettings: _levels, ...merged } = { ...base, ...over } as TrafficPolicy;
+  if (portLevel) for (const group of PORT_LEVEL_GROUPS) if (over[group] === undefined) delete merged[group];
+  return merged;
 }
 
 function ms(d: string | undefined): number | undefined {
