@@ -2,7 +2,7 @@
 import type { RegistryService } from '../store/index.js';
 import type { ClusterConfig, EndpointConfig } from './config.js';
 import type { MeshIndex } from './mesh-index.js';
-import { connectionPoolOf, effectivePolicy, findDestinationRule, findSubset, lbOf } from './traffic-policy.js';
+import { connectionPoolOf, effectivePolicy, findDestinationRule, findSubset, lbOf, outlierDetectionOf } from './traffic-policy.js';
 
 export function outboundClusterName(port: number, subset: string | undefined, hostname: string): string {
   return `outbound|${port}|${subset ?? ''}|${hostname}`;
@@ -38,6 +38,7 @@ export class ClusterSet {
       .map((e) => ({ address: e.address, port: e.port, ...(e.pod ? { pod: e.pod } : {}), labels: e.labels, sidecar: e.sidecar, weight: 1 }));
     const { lb, consistentHash } = lbOf(policy);
     const pool = connectionPoolOf(policy);
+    const outlier = outlierDetectionOf(policy);
     this.clusters.set(name, {
       name,
       service: service.hostname,
@@ -46,6 +47,7 @@ export class ClusterSet {
       lb,
       ...(consistentHash ? { consistentHash } : {}),
       ...(pool ? { connectionPool: pool } : {}),
+      ...(outlier ? { outlierDetection: outlier } : {}),
       endpoints,
     });
     return name;

@@ -113,6 +113,33 @@ export interface RouteConfig {
   match: RouteMatchConfig;
   action: RouteActionConfig;
   headers?: HeaderOpsConfig;
+  fault?: FaultConfig;
+  mirrors?: MirrorConfig[];
+  cors?: CorsConfig;
+}
+
+/** Injected faults; `percent` is the share of requests affected (0-100). */
+export interface FaultConfig {
+  delay?: { ms: number; percent: number };
+  abort?: { httpStatus?: number; grpcStatus?: number; percent: number };
+}
+
+/** A copy of the request sent to `cluster` (Host suffixed `-shadow`), its answer ignored. */
+export interface MirrorConfig {
+  cluster: string;
+  percent: number;
+}
+
+export interface CorsConfig {
+  allowOrigins: StringMatcherConfig[];
+  allowMethods?: string;
+  allowHeaders?: string;
+  exposeHeaders?: string;
+  /** Seconds, as the Access-Control-Max-Age header carries it. */
+  maxAge?: string;
+  allowCredentials?: boolean;
+  /** What to do with a preflight whose origin is not allowed: pass it to the app, or answer it without CORS headers. */
+  unmatchedPreflights: 'FORWARD' | 'IGNORE';
 }
 
 export type RouteActionConfig =
@@ -146,7 +173,21 @@ export interface ClusterConfig {
   consistentHash?: ConsistentHashConfig;
   /** Circuit breaker limits; absent fields mean Envoy's defaults. */
   connectionPool?: ConnectionPoolConfig;
+  outlierDetection?: OutlierDetectionConfig;
   endpoints: EndpointConfig[];
+}
+
+/** Passive health checking, with Istio's defaults filled in. 0 disables a detector. */
+export interface OutlierDetectionConfig {
+  consecutive5xx: number;
+  consecutiveGateway: number;
+  /** Connect failures and resets counted apart from HTTP errors (splitExternalLocalOriginErrors). */
+  consecutiveLocalOrigin: number;
+  splitLocalOrigin: boolean;
+  intervalMs: number;
+  baseEjectionMs: number;
+  maxEjectionPercent: number;
+  minHealthPercent: number;
 }
 
 export interface ConnectionPoolConfig {

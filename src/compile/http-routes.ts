@@ -4,8 +4,9 @@ import type { StringMatch, Headers } from '../api/kinds/common.js';
 import { parseDuration } from '../api/schema/duration.js';
 import type { RegistryService } from '../store/index.js';
 import type {
-  HeaderOpsConfig, ProxyNode, RetryPolicyConfig, RouteActionConfig, RouteConfig, RouteMatchConfig, StringMatcherConfig, WeightedClusterConfig,
+  CorsConfig, FaultConfig, HeaderOpsConfig, MirrorConfig, ProxyNode, RetryPolicyConfig, RouteActionConfig, RouteConfig, RouteMatchConfig, StringMatcherConfig, WeightedClusterConfig,
 } from './config.js';
+import type { Destination } from '../api/kinds/common.js';
 import type { ClusterSet } from './clusters.js';
 import { outboundClusterName } from './clusters.js';
 import type { MeshIndex, VirtualServiceResource } from './mesh-index.js';
@@ -180,18 +181,96 @@ function actionOf(route: HTTPRoute, vsNamespace: string, ctx: RouteContext): Rou
   return undefined;
 }
 
+function percentOf(p: { value?: number | undefined } | undefined, legacy?: number): number {
+  if (p?.value !== undefined) return p.value;
+  if (legacy !== undefined) return legacy;
+  return 100;
+}
+
+export function faultOf(f: HTTPRoute['fault']): FaultConfig | undefined {
+  if (!f) return undefined;
+  const out: FaultConfig = {};
+  if (f.delay?.fixedDelay) out.delay = { ms: msOf(f.delay.fixedDelay) ?? 0, percent: percentOf(f.delay.percentage, f.delay.percent) };
+  if (f.abort) {
+    const grpc = f.abort.grpcStatus !== undefined ? GRPC_CODES[f.abort.grpcStatus.toUpperCase()] ?? Number(f.abort.grpcStatus) : undefined;
+    out.abort = { ...(f.abort.httpStatus !== undefined ? { httpStatus: f.abort.httpStatus } : {}), ...(grpc !== undefined && !Number.isNaN(grpc) ? { grpcStatus: grpc } : {}), percent: percentOf(f.abort.percentage) };
+  }
+  return out.delay || out.abort ? out : undefined;
+}
+
+const GRPC_CODES: Record<string, number> = {
+  OK: 0, CANCELLED: 1, UNKNOWN: 2, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, ALREADY_EXISTS: 6, PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, ABORTED: 10, OUT_OF_RANGE: 11, UNIMPLEMENTED: 12, INTERNAL: 13, UNAVAILABLE: 14, DATA_LOSS: 15, UNAUTHENTICATED: 16,
+};
+
+function mirrorsOf(route: HTTPRoute, vsNamespace: string, ctx: RouteContext): MirrorConfig[] | undefined {
+  const list: { destination: Destination; percent: number }[] = [];
+  if (route.mirror) list.push({ destination: route.mirror, percent: percentOf(route.mirrorPercentage, route.mirrorPercent) });
+  for (const m of route.mirrors ?? []) list.push({ destination: m.destination, percent: percentOf(m.percentage) });
+  if (list.length === 0) return undefined;
+  return list.map(({ destination, percent }) => {
+    const { hostname, service } = destinationService(ctx.index, destination.host, vsNamespace);
+    const port = destinationPort(service, destination.port?.number, ctx.port);
+    const cluster = service ? ctx.clusters.outbound(service, port, destination.subset) : outboundClusterName(port, destination.subset, hostname);
+    return { cluster, percent };
+  });
+}
+
+function corsOf(c: HTTPRoute['corsPolicy']): CorsConfig | undefined {
+  if (!c) return undefined;
+  const origins: StringMatcherConfig[] = [...(c.allowOrigins ?? []).map((o) => stringMatcher(o)).filter((o): o is StringMatcherConfig => o !== undefined), ...(c.allowOrigin ?? []).map((o) => ({ exact: o }))];
+  const maxAge = msOf(c.maxAge);
+  return {
+    allowOrigins: origins,
+    ...(c.allowMethods?.length ? { allowMethods: c.allowMethods.join(',') } : {}),
+    ...(c.allowHeaders?.length ? { allowHeaders: c.allowHeaders.join(',') } : {}),
+    ...(c.exposeHeaders?.length ? { exposeHeaders: c.exposeHeaders.join(',') } : {}),
+    ...(maxAge !== undefined ? { maxAge: String(Math.floor(maxAge / 1000)) } : {}),
+    ...(c.allowCredentials !== undefined ? { allowCredentials: c.allowCredentials } : {}),
+    unmatchedPreflights: c.unmatchedPreflights === 'IGNORE' ? 'IGNORE' : 'FORWARD',
+  };
+}
+
+/** A delegate's match block narrowed by its parent's: conditions of both apply. */
+function mergeMatch(parent: HTTPMatchRequest | undefined, child: HTTPMatchRequest | undefined): HTTPMatchRequest | undefined {
+  if (!parent) return child;
+  if (!child) return parent;
+  return {
+    ...parent,
+    ...child,
+    ...(parent.headers || child.headers ? { headers: { ...(parent.headers ?? {}), ...(child.headers ?? {}) } } : {}),
+    ...(parent.queryParams || child.queryParams ? { queryParams: { ...(parent.queryParams ?? {}), ...(child.queryParams ?? {}) } } : {}),
+    ...(parent.withoutHeaders || child.withoutHeaders ? { withoutHeaders: { ...(parent.withoutHeaders ?? {}), ...(child.withoutHeaders ?? {}) } } : {}),
+  };
+}
+
 /** Translates one VirtualService's HTTP routes; match blocks that cannot apply to this proxy are dropped. */
 export function translateHttpRoutes(vs: VirtualServiceResource, ctx: RouteContext): RouteConfig[] {
+  return translateRoutes(vs, vs.object.spec.http ?? [], undefined, ctx, 0);
+}
+
+function translateRoutes(vs: VirtualServiceResource, routes: readonly HTTPRoute[], parentMatch: HTTPMatchRequest | undefined, ctx: RouteContext, depth: number): RouteConfig[] {
   const vsNamespace = vs.namespace ?? 'default';
   const out: RouteConfig[] = [];
-  (vs.object.spec.http ?? []).forEach((route, i) => {
+  routes.forEach((route, i) => {
+    const ownBlocks = route.match && route.match.length > 0 ? route.match : [undefined];
+    const blocks = ownBlocks.map((m) => mergeMatch(parentMatch, m)).filter((m) => m === undefined || matchApplies(m, vsNamespace, ctx));
+    if (route.delegate) {
+      // A delegate VirtualService's routes, each narrowed by this route's match (one level, as Istio allows).
+      const child = depth === 0 ? ctx.index.virtualServices.find((v) => v.name === route.delegate?.name && (v.namespace ?? 'default') === (route.delegate?.namespace ?? vsNamespace) && (v.object.spec.hosts ?? []).length === 0) : undefined;
+      if (!child) return;
+      for (const m of blocks) out.push(...translateRoutes(child, child.object.spec.http ?? [], m, ctx, depth + 1));
+      return;
+    }
     const action = actionOf(route, vsNamespace, ctx);
     if (!action) return;
     const name = `${vsNamespace}/${vs.name}#${route.name ?? i}`;
     const headers = headerOps(route.headers);
-    const blocks = route.match && route.match.length > 0 ? route.match.filter((m) => matchApplies(m, vsNamespace, ctx)) : [undefined];
+    const fault = faultOf(route.fault);
+    const mirrors = action.kind === 'forward' ? mirrorsOf(route, vsNamespace, ctx) : undefined;
+    const cors = corsOf(route.corsPolicy);
     for (const m of blocks) {
-      out.push({ name, match: m ? translateMatch(m) : {}, action, ...(headers ? { headers } : {}) });
+      out.push({ name, match: m ? translateMatch(m) : {}, action, ...(headers ? { headers } : {}), ...(fault ? { fault } : {}), ...(mirrors ? { mirrors } : {}), ...(cors ? { cors } : {}) });
     }
   });
   return out;

@@ -1,7 +1,7 @@
 /** DestinationRule lookup and traffic-policy merging, as Istio applies them. */
 import type { TrafficPolicy, Subset } from '../api/kinds/destination-rule.js';
 import { parseDuration } from '../api/schema/duration.js';
-import type { ConnectionPoolConfig, ConsistentHashConfig, LbPolicy } from './config.js';
+import type { ConnectionPoolConfig, ConsistentHashConfig, LbPolicy, OutlierDetectionConfig } from './config.js';
 import type { DestinationRuleResource, MeshIndex } from './mesh-index.js';
 import { exportedTo, hostCovers, resolveHost } from './hosts.js';
 
@@ -109,4 +109,20 @@ export function connectionPoolOf(policy: TrafficPolicy | undefined): ConnectionP
   set('maxRetries', cp.http?.maxRetries);
   set('idleTimeoutMs', ms(cp.http?.idleTimeout));
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** Istio's outlier detection defaults: 5 consecutive 5xx, every 10 s, 30 s ejections, at most 10% ejected. */
+export function outlierDetectionOf(policy: TrafficPolicy | undefined): OutlierDetectionConfig | undefined {
+  const o = policy?.outlierDetection;
+  if (!o) return undefined;
+  return {
+    consecutive5xx: o.consecutive5xxErrors ?? (o.consecutiveErrors === undefined ? 5 : 0),
+    consecutiveGateway: o.consecutiveGatewayErrors ?? o.consecutiveErrors ?? 0,
+    consecutiveLocalOrigin: o.splitExternalLocalOriginErrors ? o.consecutiveLocalOriginFailures ?? 5 : 0,
+    splitLocalOrigin: o.splitExternalLocalOriginErrors ?? false,
+    intervalMs: ms(o.interval) ?? 10_000,
+    baseEjectionMs: ms(o.baseEjectionTime) ?? 30_000,
+    maxEjectionPercent: o.maxEjectionPercent ?? 10,
+    minHealthPercent: o.minHealthPercent ?? 0,
+  };
 }

@@ -76,6 +76,21 @@ async function handle(deps: ControlDeps, req: IncomingMessage, res: ServerRespon
     else sendJson(res, 200, config);
     return;
   }
+  if ((m = route(path, /^\/v1\/proxies\/([^/]+)\/([^/]+)\/clusters$/)) && method === 'GET') {
+    // Live state (circuit breakers, ejections) comes from the proxy's own admin endpoint.
+    const w = deps.store.workload(decodeURIComponent(m[1] ?? ''), decodeURIComponent(m[2] ?? ''));
+    if (w?.adminPort === undefined) {
+      sendJson(res, 404, { error: 'this pod has no proxy admin endpoint' });
+      return;
+    }
+    const upstream = http.get({ host: '127.0.0.1', port: w.adminPort, path: '/clusters', agent: false, timeout: 5000 }, (r) => {
+      res.writeHead(r.statusCode ?? 502, { 'content-type': 'application/json' });
+      r.pipe(res);
+    });
+    upstream.on('timeout', () => upstream.destroy());
+    upstream.on('error', (e) => sendJson(res, 502, { error: `proxy admin endpoint: ${e.message}` }));
+    return;
+  }
   if (path === '/healthz/ready') {
     const r = readiness(deps);
     sendJson(res, r.ready ? 200 : 503, r);

@@ -5,6 +5,9 @@ import { ListenerManager } from './listeners.js';
 import { ProxyRuntime } from './runtime/proxy-runtime.js';
 import { UpstreamHosts } from './runtime/upstream.js';
 import type { RequestLogEntry } from './http/request-context.js';
+import { ClusterStates } from './runtime/cluster-state.js';
+import { systemClock, type Clock } from './clock.js';
+import { startAdmin } from './admin.js';
 
 export interface ProxyOptions {
   control: string;
@@ -12,6 +15,9 @@ export interface ProxyOptions {
   pod: string;
   log?: (message: string) => void;
   accessLog?: (entry: RequestLogEntry) => void;
+  /** Port of the admin endpoint on 127.0.0.1 (config dump, live cluster state); none when absent. */
+  adminPort?: number;
+  clock?: Clock;
 }
 
 export interface RunningProxy {
@@ -25,7 +31,10 @@ const EMPTY_NODE: ProxyNode = { id: '', role: 'sidecar', pod: '', namespace: '',
 export function startProxy(opts: ProxyOptions): RunningProxy {
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const hosts = new UpstreamHosts();
+  const clock = opts.clock ?? systemClock;
+  const states = new ClusterStates(clock);
   let runtime: ProxyRuntime | undefined;
+  const admin = opts.adminPort !== undefined ? startAdmin(opts.adminPort, () => runtime) : undefined;
   const listeners = new ListenerManager(
     () => runtime as ProxyRuntime,
     hosts,
@@ -38,7 +47,7 @@ export function startProxy(opts: ProxyOptions): RunningProxy {
     pod: opts.pod,
     log,
     async apply(config) {
-      const next = new ProxyRuntime(config, hosts);
+      const next = new ProxyRuntime(config, hosts, states, clock);
       const previous = runtime;
       runtime = next;
       try {
@@ -48,6 +57,7 @@ export function startProxy(opts: ProxyOptions): RunningProxy {
         throw err;
       }
       hosts.retainOnly(next.hostKeys());
+      states.retainOnly(new Set(next.clusters.keys()));
       if (!previous) log(`serving config version ${config.version}: ${config.listeners.map((l) => `${l.name}@${l.port}`).join(', ')}`);
     },
   });
@@ -56,6 +66,7 @@ export function startProxy(opts: ProxyOptions): RunningProxy {
     current: () => runtime?.config,
     async stop() {
       source.stop();
+      admin?.close();
       await listeners.closeAll();
       hosts.closeAll();
     },

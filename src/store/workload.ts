@@ -30,6 +30,8 @@ export interface WorkloadInstance {
   startedAt: number;
   /** Port of the sidecar's outbound listener (the pod's HTTP proxy). */
   outboundPort?: number;
+  /** Port of the proxy's admin endpoint (live cluster state), when it has a proxy. */
+  adminPort?: number;
   /** Port of the gateway's listener for each Gateway server port, for gateway pods. */
   gatewayPorts?: Record<number, number>;
 }

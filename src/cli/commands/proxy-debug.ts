@@ -21,7 +21,20 @@ export function registerProxyStatus(program: Command): void {
 
 type Section = 'routes' | 'clusters' | 'listeners' | 'endpoints' | 'all';
 
-function summary(config: ProxyConfig, section: Section): string {
+interface LiveCluster {
+  name: string;
+  limits: Record<string, number | null>;
+  circuitBreaker: { active: number; pending: number; connections: number; retries: number; overflows: number };
+  outlierDetection: boolean;
+  endpoints: { address: string; active: number; ejected: boolean; ejections: number; ejectedUntil?: string }[];
+}
+
+function limitsText(l: Record<string, number | null> | undefined): string {
+  const set = Object.entries(l ?? {}).filter(([, v]) => v !== null);
+  return set.length ? set.map(([k, v]) => `${k}=${String(v)}`).join(' ') : '-';
+}
+
+function summary(config: ProxyConfig, section: Section, live: Map<string, LiveCluster>): string {
   switch (section) {
     case 'listeners':
       return renderTable(['NAME', 'ADDRESS', 'PORT', 'PROTOCOL', 'DIRECTION', 'ROUTES / DESTINATION'], config.listeners.map((l) => [l.name, l.address, String(l.port), l.protocol, l.direction, l.routeTable ?? (l.routeTablePrefix !== undefined ? 'by port' : l.tcpCluster ?? (l.appPort !== undefined ? `app :${l.appPort}` : ''))]));
@@ -35,10 +48,30 @@ function summary(config: ProxyConfig, section: Section): string {
       return renderTable(['ROUTE TABLE', 'DOMAINS', 'MATCH', 'VIRTUAL SERVICE', 'DESTINATIONS'], rows);
     }
     case 'clusters':
-      return renderTable(['SERVICE FQDN', 'PORT', 'SUBSET', 'LB', 'ENDPOINTS', 'LIMITS'], Object.values(config.clusters).map((c) => [c.service || c.name, String(c.port), c.subset ?? '-', c.lb, String(c.endpoints.length), c.connectionPool ? JSON.stringify(c.connectionPool) : '-']));
+      return renderTable(
+        ['SERVICE FQDN', 'PORT', 'SUBSET', 'LB', 'ENDPOINTS', 'CIRCUIT BREAKER', 'IN FLIGHT', 'OVERFLOWS', 'OUTLIER', 'EJECTED'],
+        Object.values(config.clusters).map((c) => {
+          const l = live.get(c.name);
+          const cb = l?.circuitBreaker;
+          const ejected = l?.endpoints.filter((e) => e.ejected).map((e) => e.address) ?? [];
+          const od = c.outlierDetection;
+          return [
+            c.service || c.name, String(c.port), c.subset ?? '-', c.lb, String(c.endpoints.length), limitsText(l?.limits),
+            cb ? `active=${cb.active} pending=${cb.pending} conns=${cb.connections}` : '-', cb ? String(cb.overflows) : '-',
+            od ? `5xx=${od.consecutive5xx} gateway=${od.consecutiveGateway} base=${od.baseEjectionMs}ms max=${od.maxEjectionPercent}%` : '-',
+            ejected.length ? ejected.join(',') : '-',
+          ];
+        }),
+      );
     case 'endpoints': {
       const rows: string[][] = [];
-      for (const c of Object.values(config.clusters)) for (const e of c.endpoints) rows.push([`${e.address}:${e.port}`, e.pod ?? '-', 'HEALTHY', c.name]);
+      for (const c of Object.values(config.clusters)) {
+        const l = live.get(c.name);
+        for (const e of c.endpoints) {
+          const state = l?.endpoints.find((x) => x.address === `${e.address}:${e.port}`);
+          rows.push([`${e.address}:${e.port}`, e.pod ?? '-', state?.ejected ? `EJECTED until ${state.ejectedUntil ?? ''}` : 'HEALTHY', c.name]);
+        }
+      }
       return renderTable(['ENDPOINT', 'POD', 'STATUS', 'CLUSTER'], rows);
     }
     default:
@@ -68,6 +101,10 @@ export function registerProxyConfig(program: Command): void {
       const part = section === 'all' ? config : section === 'routes' ? config.routes : section === 'clusters' || section === 'endpoints' ? config.clusters : config.listeners;
       if (opts.output === 'json') process.stdout.write(`${JSON.stringify(part, null, 2)}\n`);
       else if (opts.output === 'yaml') process.stdout.write(stringify(part));
-      else process.stdout.write(summary(config, section));
+      else {
+        const liveAnswer = section === 'clusters' || section === 'endpoints' ? await request<LiveCluster[] | { error: string }>(port, 'GET', `/v1/proxies/${encodeURIComponent(pod.namespace)}/${encodeURIComponent(pod.name)}/clusters`) : undefined;
+        const live = new Map<string, LiveCluster>(liveAnswer?.status === 200 ? (liveAnswer.body as LiveCluster[]).map((c) => [c.name, c]) : []);
+        process.stdout.write(summary(config, section, live));
+      }
     });
 }

@@ -15,6 +15,7 @@ import type { PodPlan } from './pod-plan.js';
 export interface PodPorts {
   ports: WorkloadPort[];
   outboundPort?: number;
+  adminPort?: number;
   gatewayPorts?: Record<number, number>;
 }
 
@@ -89,6 +90,7 @@ export class LocalPod {
       restarts,
       startedAt: this.startedAt,
       ...(this.ports.outboundPort !== undefined ? { outboundPort: this.ports.outboundPort } : {}),
+      ...(this.ports.adminPort !== undefined ? { adminPort: this.ports.adminPort } : {}),
       ...(this.ports.gatewayPorts ? { gatewayPorts: this.ports.gatewayPorts } : {}),
     };
   }
@@ -110,7 +112,12 @@ export class LocalPod {
         {
           name: 'istio-proxy',
           command: process.execPath,
-          args: [join(DIST_DIR, 'cli', 'main.js'), 'proxy', '--control', this.host.controlAddress, '--namespace', this.plan.namespace, '--pod', this.plan.name],
+          args: [
+            join(DIST_DIR, 'cli', 'main.js'), 'proxy', '--control', this.host.controlAddress, '--namespace', this.plan.namespace, '--pod', this.plan.name,
+            // Access logs on, as in Istio's demo profile: `tack logs POD -c istio-proxy` shows each request and its flags.
+            '--access-log',
+            ...(this.ports.adminPort !== undefined ? ['--admin-port', String(this.ports.adminPort)] : []),
+          ],
           env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
           logFile: this.logFile('istio-proxy'),
         },

@@ -143,14 +143,14 @@ export class LocalRunner {
     const ports: WorkloadPort[] = [];
     let podPorts: PodPorts;
     if (gateway) {
-      podPorts = { ports: [], gatewayPorts: this.opts.gatewayPorts };
+      podPorts = { ports: [], gatewayPorts: this.opts.gatewayPorts, adminPort: await this.ports.allocate() };
     } else {
       for (const p of this.portNumbers(plan)) {
         const appPort = await this.ports.allocate();
         const endpointPort = plan.sidecar ? await this.ports.allocate() : appPort;
         ports.push({ containerPort: p.containerPort, ...(p.name ? { name: p.name } : {}), protocol: p.protocol, appPort, endpointPort });
       }
-      podPorts = { ports, ...(plan.sidecar ? { outboundPort: await this.ports.allocate() } : {}) };
+      podPorts = { ports, ...(plan.sidecar ? { outboundPort: await this.ports.allocate(), adminPort: await this.ports.allocate() } : {}) };
     }
     const pod = new LocalPod(plan, podPorts, this.host);
     this.pods.set(pod.key, pod);
@@ -171,6 +171,7 @@ export class LocalRunner {
         this.ports.release(p.endpointPort);
       }
       if (pod.ports.outboundPort !== undefined) this.ports.release(pod.ports.outboundPort);
+      if (pod.ports.adminPort !== undefined) this.ports.release(pod.ports.adminPort);
     });
   }
 

@@ -1,16 +1,26 @@
 /**
- * Forwarding with Envoy's router semantics: pick a host, try, classify the outcome, retry by the
- * route's policy (preferring another host), bound everything by the route timeout, then stream the
- * response back with the headers Envoy adds.
+ * Forwarding with Envoy's router semantics: pick a host the outlier detector has not ejected, pass
+ * the cluster's circuit breakers, try, classify the outcome, retry by the route's policy (preferring
+ * another host, within maxRetries), bound everything by the route timeout, copy the request to
+ * mirrors, then stream the response back with the headers Envoy adds.
  */
-import type { IncomingMessage, ServerResponse, OutgoingHttpHeaders } from 'node:http';
+import http, { type IncomingMessage, type ServerResponse, type OutgoingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
 import type { HeaderOpsConfig, RetryPolicyConfig } from '../../compile/config.js';
 import type { HashInputs, RuntimeCluster } from '../runtime/cluster.js';
 import type { UpstreamHost } from '../runtime/upstream.js';
+import type { Admission } from '../runtime/circuit-breaker.js';
+import type { Outcome } from '../runtime/outlier.js';
+import type { Clock } from '../clock.js';
 import { attempt, type AttemptOutcome } from './upstream-attempt.js';
 import { applyResponseOps, forwardableResponseHeaders } from './headers.js';
 import { REPLIES, sendLocalReply, type LocalReply } from './local-reply.js';
 import type { ListenerContext, RequestLogEntry } from './request-context.js';
+
+export interface MirrorTarget {
+  cluster: RuntimeCluster;
+  percent: number;
+}
 
 export interface ForwardPlan {
   cluster: RuntimeCluster;
@@ -21,11 +31,16 @@ export interface ForwardPlan {
   timeoutMs: number | undefined;
   responseOps: readonly (HeaderOpsConfig | undefined)[];
   hashInputs: HashInputs | undefined;
+  mirrors?: MirrorTarget[];
+  /** Headers to add to the response (CORS). */
+  extraResponseHeaders?: Record<string, string>;
+  clock?: Clock;
 }
 
-/** Bodies up to this size are kept so a retry can resend them (Envoy's buffer limit is similar). */
+/** Bodies up to this size are kept so a retry or a mirror can resend them (Envoy's buffer limit is similar). */
 const MAX_RETRY_BODY = 1024 * 1024;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const MIRROR_TIMEOUT_MS = 30_000;
 const GRPC_RETRY_STATUS: Record<string, string> = { '1': 'cancelled', '4': 'deadline-exceeded', '8': 'resource-exhausted', '13': 'internal', '14': 'unavailable' };
 
 function hasBody(req: IncomingMessage): boolean {
@@ -89,6 +104,12 @@ function failureReply(outcome: AttemptOutcome, retried: boolean): LocalReply {
   }
 }
 
+function outlierOutcome(o: AttemptOutcome): Outcome | undefined {
+  if (o.kind === 'response') return { kind: 'response', status: o.response.statusCode ?? 0 };
+  if (o.kind === 'cancelled') return undefined;
+  return { kind: 'local-failure' };
+}
+
 export function forward(ctx: ListenerContext, req: IncomingMessage, res: ServerResponse, plan: ForwardPlan, entry: RequestLogEntry): void {
   run(ctx, req, res, plan, entry).catch(() => {
     if (!res.headersSent) sendLocalReply(res, REPLIES.upstreamReset);
@@ -96,22 +117,40 @@ export function forward(ctx: ListenerContext, req: IncomingMessage, res: ServerR
   });
 }
 
+/** Fire-and-forget copies; whatever happens to them never touches the caller's response. */
+function mirror(plan: ForwardPlan, body: Buffer | undefined): void {
+  const random = plan.clock?.random ?? Math.random;
+  for (const m of plan.mirrors ?? []) {
+    if (m.percent < 100 && random() * 100 >= m.percent) continue;
+    const endpoint = m.cluster.pick(plan.hashInputs);
+    if (!endpoint) continue;
+    const host = String(plan.headers.host ?? '');
+    const colon = host.lastIndexOf(':');
+    const shadowHost = colon > 0 && !host.endsWith(']') ? `${host.slice(0, colon)}-shadow${host.slice(colon)}` : `${host}-shadow`;
+    const req = http.request({ host: endpoint.host.address, port: endpoint.host.port, method: plan.method, path: plan.path, headers: { ...plan.headers, host: shadowHost }, agent: endpoint.host.agent, setHost: false });
+    req.setTimeout(MIRROR_TIMEOUT_MS, () => req.destroy());
+    req.on('response', (r) => r.resume());
+    req.on('error', () => undefined);
+    req.end(body);
+  }
+}
+
 async function run(ctx: ListenerContext, req: IncomingMessage, res: ServerResponse, plan: ForwardPlan, entry: RequestLogEntry): Promise<void> {
   const abort = new AbortController();
   let downstreamGone = false;
-  const onClose = (): void => {
+  res.once('close', () => {
     if (!res.writableFinished) {
       downstreamGone = true;
       abort.abort();
     }
-  };
-  res.once('close', onClose);
+  });
   const deadline = plan.timeoutMs !== undefined ? Date.now() + plan.timeoutMs : undefined;
+  const canRetry = plan.retries.attempts > 0;
+  const mirrors = (plan.mirrors?.length ?? 0) > 0;
 
   let body: Buffer | NodeJS.ReadableStream | undefined;
-  const canRetry = plan.retries.attempts > 0;
   if (hasBody(req)) {
-    if (canRetry) {
+    if (canRetry || mirrors) {
       const buffered = await readBody(req, MAX_RETRY_BODY);
       if (buffered === undefined) {
         sendLocalReply(res, { status: 413, body: 'request body too large to retry', flag: '-' });
@@ -124,7 +163,12 @@ async function run(ctx: ListenerContext, req: IncomingMessage, res: ServerRespon
   } else {
     req.resume();
   }
+  if (mirrors) mirror(plan, body === undefined ? undefined : (body as Buffer));
 
+  const state = plan.cluster.state;
+  const breaker = state?.breaker;
+  const outlier = state?.outlier;
+  const clusterHostKeys = outlier ? plan.cluster.endpoints.map((e) => e.host.key) : [];
   const tried = new Set<UpstreamHost>();
   const maxAttempts = 1 + (canRetry ? plan.retries.attempts : 0);
   let last: AttemptOutcome | undefined;
@@ -144,10 +188,26 @@ async function run(ctx: ListenerContext, req: IncomingMessage, res: ServerRespon
       last = { kind: 'timeout' };
       break;
     }
+    let admission: Admission | undefined;
+    if (breaker) {
+      const admitted = await breaker.admit(host.key, abort.signal);
+      if (downstreamGone) {
+        if (admitted !== 'overflow') admitted.release(undefined, false);
+        entry.flags = 'DC';
+        return;
+      }
+      if (admitted === 'overflow') {
+        entry.flags = REPLIES.overflow.flag;
+        sendLocalReply(res, REPLIES.overflow);
+        return;
+      }
+      admission = admitted;
+    }
     const perTry = plan.retries.perTryTimeoutMs;
     const timeoutMs = perTry !== undefined && (remaining === undefined || perTry < remaining) ? perTry : remaining;
     plan.headers['x-envoy-attempt-count'] = String(n);
     const started = Date.now();
+    let socket: Socket | undefined;
     host.active++;
     const outcome = await attempt({
       host,
@@ -158,27 +218,40 @@ async function run(ctx: ListenerContext, req: IncomingMessage, res: ServerRespon
       timeoutMs,
       signal: abort.signal,
       connectTimeoutMs: plan.cluster.config.connectionPool?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      onSocket: (s) => {
+        socket = s;
+        admission?.onSocket(s);
+      },
     });
     last = outcome;
-    if (outcome.kind === 'cancelled' || downstreamGone) {
+    const observed = outlierOutcome(outcome);
+    if (outlier && observed) outlier.observe(host.key, observed, clusterHostKeys);
+    const finishAttempt = (keepAlive: boolean): void => {
       host.active--;
+      admission?.release(socket, keepAlive);
+      if (n > 1) breaker?.retryDone();
+    };
+    if (outcome.kind === 'cancelled' || downstreamGone) {
+      if (outcome.kind === 'response') outcome.response.destroy();
+      finishAttempt(false);
       entry.flags = 'DC';
       return;
     }
     const isLast = n === maxAttempts || (deadline !== undefined && Date.now() >= deadline);
-    // A streamed body cannot be sent twice.
-    if (!isLast && (body === undefined || Buffer.isBuffer(body)) && retriable(outcome, plan.retries)) {
-      if (outcome.kind === 'response') outcome.response.resume();
-      host.active--;
+    // A streamed body cannot be sent twice; a retry beyond maxRetries does not start.
+    const retry = !isLast && (body === undefined || Buffer.isBuffer(body)) && retriable(outcome, plan.retries) && (breaker === undefined || breaker.tryRetry());
+    if (retry) {
+      if (outcome.kind === 'response') outcome.response.destroy();
+      finishAttempt(false);
       await backoff(n, plan.retries.backoffMs ?? 25);
       continue;
     }
     if (outcome.kind === 'response') {
-      relay(ctx, res, outcome.response, plan, Date.now() - started, () => host.active--);
+      relay(ctx, res, outcome.response, plan, Date.now() - started, finishAttempt);
       entry.flags = '-';
       return;
     }
-    host.active--;
+    finishAttempt(false);
     break;
   }
   const reply = last ? failureReply(last, entry.attempts > 1) : REPLIES.upstreamReset;
@@ -186,30 +259,32 @@ async function run(ctx: ListenerContext, req: IncomingMessage, res: ServerRespon
   sendLocalReply(res, reply);
 }
 
-function relay(ctx: ListenerContext, res: ServerResponse, upstream: IncomingMessage, plan: ForwardPlan, serviceTimeMs: number, done: () => void): void {
+function relay(ctx: ListenerContext, res: ServerResponse, upstream: IncomingMessage, plan: ForwardPlan, serviceTimeMs: number, done: (keepAlive: boolean) => void): void {
   const headers = forwardableResponseHeaders(upstream.headers);
   headers['x-envoy-upstream-service-time'] = String(serviceTimeMs);
   if (ctx.listener.direction !== 'outbound') headers.server = 'istio-envoy';
   for (const ops of plan.responseOps) applyResponseOps(headers, ops);
+  if (plan.extraResponseHeaders) Object.assign(headers, plan.extraResponseHeaders);
+  const closing = String(upstream.headers.connection ?? '').toLowerCase() === 'close';
   let finished = false;
-  const finish = (): void => {
+  const finish = (keepAlive: boolean): void => {
     if (finished) return;
     finished = true;
-    done();
+    done(keepAlive);
   };
   try {
     res.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, headers);
   } catch {
     upstream.destroy();
     res.destroy();
-    finish();
+    finish(false);
     return;
   }
   upstream.on('error', () => {
     res.destroy();
-    finish();
+    finish(false);
   });
-  upstream.on('end', finish);
-  upstream.on('close', finish);
+  upstream.on('end', () => finish(!closing));
+  upstream.on('close', () => finish(false));
   upstream.pipe(res);
 }

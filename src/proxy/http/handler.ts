@@ -11,7 +11,9 @@ import { RuntimeCluster } from '../runtime/cluster.js';
 import type { ProxyRuntime } from '../runtime/proxy-runtime.js';
 import { REPLIES, sendLocalReply, type LocalReply } from './local-reply.js';
 import { applyRequestOps, cookieValue, forwardableHeaders, headerString } from './headers.js';
-import { forward, type ForwardPlan } from './forward.js';
+import { forward, type ForwardPlan, type MirrorTarget } from './forward.js';
+import { decideFault } from '../filters/fault/index.js';
+import { corsSettings, evaluateCors } from '../filters/cors/index.js';
 import type { ListenerContext, RequestLogEntry } from './request-context.js';
 
 /** A request arriving through a CONNECT tunnel carries the tunnel's target port. */
@@ -117,6 +119,40 @@ export function handleHttp(ctx: ListenerContext, req: IncomingMessage, res: Serv
 }
 
 function act(ctx: ListenerContext, runtime: ProxyRuntime, req: IncomingMessage, res: ServerResponse, target: Target, route: CompiledRoute, action: RouteActionConfig, entry: RequestLogEntry, reply: (r: LocalReply, extra?: Record<string, string>) => void): void {
+  let corsHeaders: Record<string, string> | undefined;
+  if (route.cors) {
+    const outcome = evaluateCors(corsSettings(route.cors), req.method ?? 'GET', req.headers);
+    if (outcome.kind === 'preflight') {
+      reply({ status: 200, body: '', flag: '-' }, outcome.headers);
+      return;
+    }
+    if (outcome.kind === 'not-allowed-preflight') {
+      reply({ status: 200, body: '', flag: '-' });
+      return;
+    }
+    corsHeaders = outcome.responseHeaders;
+  }
+  const fault = decideFault(route.fault, runtime.clock);
+  if (fault) {
+    const proceed = (): void => {
+      if (fault.abort) {
+        reply(fault.delayMs !== undefined ? { ...fault.abort, flag: 'DI,FI' as LocalReply['flag'] } : fault.abort);
+        return;
+      }
+      respond(ctx, runtime, req, res, target, route, action, entry, reply, corsHeaders);
+      if (entry.flags === '-') entry.flags = 'DI';
+    };
+    if (fault.delayMs === undefined) proceed();
+    else {
+      const timer = setTimeout(proceed, fault.delayMs);
+      res.once('close', () => clearTimeout(timer));
+    }
+    return;
+  }
+  respond(ctx, runtime, req, res, target, route, action, entry, reply, corsHeaders);
+}
+
+function respond(ctx: ListenerContext, runtime: ProxyRuntime, req: IncomingMessage, res: ServerResponse, target: Target, route: CompiledRoute, action: RouteActionConfig, entry: RequestLogEntry, reply: (r: LocalReply, extra?: Record<string, string>) => void, corsHeaders: Record<string, string> | undefined): void {
   if (action.kind === 'direct') {
     reply({ status: action.status, body: action.body ?? '', flag: '-' });
     return;
@@ -148,15 +184,19 @@ function act(ctx: ListenerContext, runtime: ProxyRuntime, req: IncomingMessage, 
     path = path.replace(route.regexRewrite.re, route.regexRewrite.template);
   }
   if (action.rewrite?.authority !== undefined) headers.host = action.rewrite.authority;
+  const mirrors = route.mirrors?.map((m) => ({ cluster: runtime.clusters.get(m.cluster), percent: m.percent })).filter((m): m is MirrorTarget => m.cluster !== undefined);
   const plan: ForwardPlan = {
     cluster,
     method: req.method ?? 'GET',
     path: target.query ? `${path}?${target.query}` : path,
     headers,
     retries: action.retries,
-    timeoutMs: action.timeoutMs ?? headerTimeout(req),
+    timeoutMs: headerTimeout(req) ?? action.timeoutMs,
     responseOps: [route.headers, weighted.headers],
     hashInputs: hashInputsOf(req, target),
+    clock: runtime.clock,
+    ...(mirrors && mirrors.length > 0 ? { mirrors } : {}),
+    ...(corsHeaders ? { extraResponseHeaders: corsHeaders } : {}),
   };
   forward(ctx, req, res, plan, entry);
 }

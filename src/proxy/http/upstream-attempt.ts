@@ -20,6 +20,8 @@ export interface AttemptInput {
   /** Aborts the attempt (downstream went away, or the route timeout fired). */
   signal: AbortSignal;
   connectTimeoutMs: number;
+  /** Told which socket carries the attempt (for the circuit breaker's connection accounting). */
+  onSocket?: (socket: import('node:net').Socket) => void;
 }
 
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'ETIMEDOUT']);
@@ -56,6 +58,7 @@ export function attempt(input: AttemptInput): Promise<AttemptOutcome> {
     }, input.timeoutMs) : undefined;
     let connectTimer: NodeJS.Timeout | undefined;
     req.on('socket', (socket) => {
+      input.onSocket?.(socket);
       // A reused keep-alive socket is already connected.
       if (!socket.connecting) {
         connected = true;

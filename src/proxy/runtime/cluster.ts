@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { ClusterConfig, EndpointConfig } from '../../compile/config.js';
 import type { UpstreamHost, UpstreamHosts } from './upstream.js';
+import type { ClusterState } from './cluster-state.js';
 
 export interface RuntimeEndpoint {
   host: UpstreamHost;
@@ -28,6 +29,7 @@ export class RuntimeCluster {
     readonly config: ClusterConfig,
     hosts: UpstreamHosts,
     private readonly random: () => number = Math.random,
+    readonly state?: ClusterState,
   ) {
     this.endpoints = config.endpoints.map((e) => ({ host: hosts.get(e.address, e.port), config: e }));
   }
@@ -37,7 +39,8 @@ export class RuntimeCluster {
    * Undefined when the cluster has no endpoint at all.
    */
   pick(inputs: HashInputs | undefined, exclude?: ReadonlySet<UpstreamHost>): RuntimeEndpoint | undefined {
-    const all = this.endpoints;
+    const outlier = this.state?.outlier;
+    const all = outlier ? outlier.usable(this.endpoints, (e) => e.host.key) : this.endpoints;
     if (all.length === 0) return undefined;
     let candidates = all;
     if (exclude && exclude.size > 0) {

@@ -3,6 +3,8 @@ import type { ProxyConfig } from '../../compile/config.js';
 import { RouteTable } from './route-table.js';
 import { RuntimeCluster } from './cluster.js';
 import type { UpstreamHosts } from './upstream.js';
+import { ClusterStates } from './cluster-state.js';
+import { systemClock, type Clock } from '../clock.js';
 
 export class ProxyRuntime {
   readonly routeTables = new Map<string, RouteTable>();
@@ -11,9 +13,11 @@ export class ProxyRuntime {
   constructor(
     readonly config: ProxyConfig,
     hosts: UpstreamHosts,
+    readonly states: ClusterStates = new ClusterStates(systemClock),
+    readonly clock: Clock = systemClock,
   ) {
     for (const [name, table] of Object.entries(config.routes)) this.routeTables.set(name, new RouteTable(table));
-    for (const [name, cluster] of Object.entries(config.clusters)) this.clusters.set(name, new RuntimeCluster(cluster, hosts));
+    for (const [name, cluster] of Object.entries(config.clusters)) this.clusters.set(name, new RuntimeCluster(cluster, hosts, clock.random, states.for(cluster)));
   }
 
   get version(): string {

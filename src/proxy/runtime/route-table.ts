@@ -1,5 +1,5 @@
 /** A route table ready for lookups: virtual hosts by domain (Envoy's precedence), routes with compiled matchers. */
-import type { RouteActionConfig, RouteConfig, RouteTableConfig, HeaderOpsConfig, WeightedClusterConfig } from '../../compile/config.js';
+import type { CorsConfig, FaultConfig, MirrorConfig, RouteActionConfig, RouteConfig, RouteTableConfig, HeaderOpsConfig, WeightedClusterConfig } from '../../compile/config.js';
 import { compileRouteMatch, type RequestTest } from './matchers.js';
 import { compileSearch, rewriteTemplate } from '../regex.js';
 
@@ -11,6 +11,9 @@ export interface CompiledRoute {
   matchedExact?: boolean;
   action: RouteActionConfig;
   headers?: HeaderOpsConfig;
+  fault?: FaultConfig;
+  mirrors?: MirrorConfig[];
+  cors?: CorsConfig;
   /** `uriRegexRewrite`, compiled. */
   regexRewrite?: { re: RegExp; template: string };
   /** Cumulative weights for picking a destination with one random draw. */
@@ -58,6 +61,9 @@ export class RouteTable {
 function compileRoute(r: RouteConfig): CompiledRoute {
   const out: CompiledRoute = { name: r.name, test: compileRouteMatch(r.match), action: r.action };
   if (r.headers) out.headers = r.headers;
+  if (r.fault) out.fault = r.fault;
+  if (r.mirrors) out.mirrors = r.mirrors;
+  if (r.cors) out.cors = r.cors;
   const uri = r.match.uri;
   if (uri && 'prefix' in uri) out.matchedPrefix = uri.prefix;
   if (uri && 'exact' in uri) out.matchedExact = true;

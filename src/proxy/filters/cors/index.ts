@@ -1,0 +1,55 @@
+/**
+ * Istio's corsPolicy (Envoy's CORS filter): preflights from allowed origins are answered by the
+ * proxy; actual requests from allowed origins get the CORS response headers.
+ */
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { CorsConfig } from '../../../compile/config.js';
+import { compileStringMatcher, type StringTest } from '../../runtime/matchers.js';
+
+export interface CorsSettings {
+  config: CorsConfig;
+  origins: StringTest[];
+}
+
+const cache = new WeakMap<CorsConfig, CorsSettings>();
+
+/** Built once per configuration: origin matchers compiled when the config arrives. */
+export function corsSettings(config: CorsConfig): CorsSettings {
+  let s = cache.get(config);
+  if (!s) {
+    s = { config, origins: config.allowOrigins.map((m) => compileStringMatcher(m)) };
+    cache.set(config, s);
+  }
+  return s;
+}
+
+export type CorsOutcome = { kind: 'preflight'; headers: Record<string, string> } | { kind: 'not-allowed-preflight' } | { kind: 'pass'; responseHeaders?: Record<string, string> };
+
+function allowed(s: CorsSettings, origin: string): boolean {
+  return s.origins.some((t) => t(origin));
+}
+
+export function evaluateCors(s: CorsSettings, method: string, headers: IncomingHttpHeaders): CorsOutcome {
+  const origin = headers.origin;
+  if (typeof origin !== 'string' || origin === '') return { kind: 'pass' };
+  const preflight = method === 'OPTIONS' && headers['access-control-request-method'] !== undefined;
+  const ok = allowed(s, origin);
+  if (preflight) {
+    if (!ok) return s.config.unmatchedPreflights === 'IGNORE' ? { kind: 'not-allowed-preflight' } : { kind: 'pass' };
+    const out: Record<string, string> = { 'access-control-allow-origin': origin };
+    if (s.config.allowMethods) out['access-control-allow-methods'] = s.config.allowMethods;
+    if (s.config.allowHeaders) out['access-control-allow-headers'] = s.config.allowHeaders;
+    if (s.config.maxAge) out['access-control-max-age'] = s.config.maxAge;
+    if (s.config.allowCredentials) out['access-control-allow-credentials'] = 'true';
+    return { kind: 'preflight', headers: out };
+  }
+  if (!ok) return { kind: 'pass' };
+  const out: Record<string, string> = { 'access-control-allow-origin': origin };
+  if (s.config.exposeHeaders) out['access-control-expose-headers'] = s.config.exposeHeaders;
+  if (s.config.allowCredentials) out['access-control-allow-credentials'] = 'true';
+  return { kind: 'pass', responseHeaders: out };
+}
+
+export function addCorsHeaders(headers: OutgoingHttpHeaders, extra: Record<string, string> | undefined): void {
+  if (extra) Object.assign(headers, extra);
+}

@@ -1,0 +1,190 @@
+/**
+ * Envoy's cluster circuit breakers for HTTP/1.1 upstreams, per cluster and per proxy: at most
+ * `maxConnections` connections, `maxRequests` requests in flight, `maxPendingRequests` requests
+ * waiting for a usable connection (queued, or waiting for a new connection to be established), and
+ * `maxRetries` retries in flight. Beyond a limit the request overflows: 503, flag UO.
+ */
+import type { Socket } from 'node:net';
+import type { ConnectionPoolConfig } from '../../compile/config.js';
+
+const UNLIMITED = Number.MAX_SAFE_INTEGER;
+
+export interface Limits {
+  maxConnections: number;
+  maxPending: number;
+  maxRequests: number;
+  maxRetries: number;
+  maxRequestsPerConnection: number;
+}
+
+export function limitsOf(pool: ConnectionPoolConfig | undefined): Limits {
+  return {
+    maxConnections: pool?.maxConnections ?? UNLIMITED,
+    maxPending: pool?.maxPendingRequests ?? UNLIMITED,
+    maxRequests: pool?.maxRequests ?? UNLIMITED,
+    maxRetries: pool?.maxRetries ?? UNLIMITED,
+    maxRequestsPerConnection: pool?.maxRequestsPerConnection ?? 0,
+  };
+}
+
+/** One request's hold on the breaker, released exactly once. */
+export interface Admission {
+  /** Call when the request gets its socket; `reused` says whether it was an idle keep-alive one. */
+  onSocket(socket: Socket): void;
+  /** Call when the exchange is over; the socket goes back to the pool unless it is closing. */
+  release(socket: Socket | undefined, keepAlive: boolean): void;
+}
+
+interface SocketInfo {
+  key: string;
+  requests: number;
+  idle: boolean;
+}
+
+export class CircuitBreaker {
+  limits: Limits;
+  active = 0;
+  pending = 0;
+  connections = 0;
+  retries = 0;
+  overflows = 0;
+  private readonly sockets = new Map<Socket, SocketInfo>();
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(pool: ConnectionPoolConfig | undefined) {
+    this.limits = limitsOf(pool);
+  }
+
+  update(pool: ConnectionPoolConfig | undefined): void {
+    this.limits = limitsOf(pool);
+    this.wake();
+  }
+
+  private idleFor(key: string): Socket | undefined {
+    for (const [s, info] of this.sockets) if (info.idle && info.key === key) return s;
+    return undefined;
+  }
+
+  private anyIdleOther(key: string): Socket | undefined {
+    for (const [s, info] of this.sockets) if (info.idle && info.key !== key) return s;
+    return undefined;
+  }
+
+  /**
+   * Admits a request to `hostKey`, waiting for a connection when the cluster is at its limit.
+   * Resolves to 'overflow' when a limit is exceeded.
+   */
+  async admit(hostKey: string, signal?: AbortSignal): Promise<Admission | 'overflow'> {
+    if (this.active >= this.limits.maxRequests) return this.overflow();
+    const canConnect = (): boolean => this.idleFor(hostKey) !== undefined || this.connections < this.limits.maxConnections;
+    let counted = false;
+    if (!canConnect()) {
+      if (this.pending >= this.limits.maxPending) return this.overflow();
+      this.pending++;
+      counted = true;
+      // Another host's idle connection holds the only slots: close it so this request can connect.
+      this.anyIdleOther(hostKey)?.destroy();
+      while (!canConnect()) {
+        const ok = await new Promise<boolean>((resolve) => {
+          const onAbort = (): void => resolve(false);
+          signal?.addEventListener('abort', onAbort, { once: true });
+          this.waiters.push(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve(true);
+          });
+        });
+        if (!ok) {
+          this.pending--;
+          return this.overflow();
+        }
+      }
+    } else if (this.idleFor(hostKey) === undefined) {
+      // A new connection: the request is pending until it is established, as in Envoy.
+      if (this.pending >= this.limits.maxPending) return this.overflow();
+      this.pending++;
+      counted = true;
+    }
+    this.active++;
+    if (!this.idleFor(hostKey)) this.connections++; // reserve the slot of the connection about to open
+    else {
+      const idle = this.idleFor(hostKey) as Socket;
+      (this.sockets.get(idle) as SocketInfo).idle = false;
+    }
+    let pendingHeld = counted;
+    let released = false;
+    let reservedNew = true;
+    const dropPending = (): void => {
+      if (pendingHeld) {
+        pendingHeld = false;
+        this.pending--;
+      }
+    };
+    return {
+      onSocket: (socket) => {
+        const known = this.sockets.get(socket);
+        if (known) {
+          // Reused: the slot reserved for a new connection is not needed.
+          known.idle = false;
+          known.requests++;
+          if (reservedNew && !socket.connecting) {
+            reservedNew = false;
+            this.connections--;
+          }
+          dropPending();
+          return;
+        }
+        this.sockets.set(socket, { key: hostKey, requests: 1, idle: false });
+        reservedNew = false;
+        socket.once('close', () => {
+          this.sockets.delete(socket);
+          this.connections--;
+          this.wake();
+        });
+        if (socket.connecting) socket.once('connect', dropPending);
+        else dropPending();
+      },
+      release: (socket, keepAlive) => {
+        if (released) return;
+        released = true;
+        dropPending();
+        this.active--;
+        if (reservedNew) {
+          // Never got a socket (failed before connecting).
+          this.connections--;
+        }
+        const info = socket ? this.sockets.get(socket) : undefined;
+        if (socket && info) {
+          const exhausted = this.limits.maxRequestsPerConnection > 0 && info.requests >= this.limits.maxRequestsPerConnection;
+          if (!keepAlive || exhausted || socket.destroyed) socket.destroy();
+          else info.idle = true;
+        }
+        this.wake();
+      },
+    };
+  }
+
+  private overflow(): 'overflow' {
+    this.overflows++;
+    return 'overflow';
+  }
+
+  /** Whether one more retry may start; the caller calls `retryDone` when it ends. */
+  tryRetry(): boolean {
+    if (this.retries >= this.limits.maxRetries) return false;
+    this.retries++;
+    return true;
+  }
+
+  retryDone(): void {
+    this.retries--;
+  }
+
+  private wake(): void {
+    const waiters = this.waiters.splice(0);
+    for (const w of waiters) w();
+  }
+
+  snapshot(): { active: number; pending: number; connections: number; retries: number; overflows: number } {
+    return { active: this.active, pending: this.pending, connections: this.connections, retries: this.retries, overflows: this.overflows };
+  }
+}
