@@ -39,17 +39,44 @@ function intersect(a: string, b: string): string | undefined {
 
 const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB']);
 
+/**
+ * Istio lets a Gateway server name either a port of the gateway's Service (80) or the pod port it
+ * targets (8080); both mean the pod port. Returns the pod port and the host port tack binds for it.
+ */
+function portPlan(index: MeshIndex, w: WorkloadInstance): (serverPort: number) => { podPort: number; bind: number } {
+  const toPod = new Map<number, number>();
+  for (const s of index.registry.services) {
+    if (s.namespace !== w.namespace || s.source !== 'Service') continue;
+    const selector = (s.resource.object as { spec?: { selector?: Record<string, string> } }).spec?.selector;
+    if (!selector || !Object.entries(selector).every(([k, v]) => w.labels[k] === v)) continue;
+    for (const p of s.ports) if (typeof p.targetPort === 'number') toPod.set(p.port, p.targetPort);
+  }
+  const bindByPod = new Map<number, number>();
+  for (const [svcPort, podPort] of toPod) {
+    const host = w.gatewayPorts?.[svcPort];
+    if (host !== undefined) bindByPod.set(podPort, host);
+  }
+  return (serverPort) => {
+    const podPort = toPod.get(serverPort) ?? serverPort;
+    return { podPort, bind: w.gatewayPorts?.[serverPort] ?? bindByPod.get(podPort) ?? serverPort };
+  };
+}
+
 export function compileGateway(index: MeshIndex, w: WorkloadInstance): ProxyConfig {
   const node = gatewayNode(w);
   const clusters = new ClusterSet(index, w.namespace);
+  const plan = portPlan(index, w);
   const byPort = new Map<number, BoundServer[]>();
+  const bindOf = new Map<number, number>();
   for (const gw of index.gateways) {
     if (!selects(gw, w.labels)) continue;
     const name = `${gw.namespace ?? 'default'}/${gw.name}`;
     for (const server of gw.object.spec.servers ?? []) {
-      const list = byPort.get(server.port.number) ?? [];
+      const { podPort, bind } = plan(server.port.number);
+      const list = byPort.get(podPort) ?? [];
       list.push({ gateway: name, server });
-      byPort.set(server.port.number, list);
+      byPort.set(podPort, list);
+      bindOf.set(podPort, bind);
     }
   }
   const listeners: ListenerConfig[] = [];
@@ -65,7 +92,7 @@ export function compileGateway(index: MeshIndex, w: WorkloadInstance): ProxyConf
       const bound = (vs.object.spec.gateways ?? []).map((g) => (g.includes('/') ? g : `${vsNs}/${g}`)).filter((g) => gatewayNames.includes(g));
       if (bound.length === 0) continue;
       const serverHosts = servers.filter((s) => bound.includes(s.gateway)).flatMap((s) => (s.server.hosts ?? []).map((h) => serverHostFor(h, s.gateway.split('/')[0] ?? '', vsNs)).filter((h): h is string => h !== undefined));
-      const routes = translateHttpRoutes(vs, { index, clusters, node, gateways: bound, port });
+      const routes = translateHttpRoutes(vs, { index, clusters, node, gateways: bound, port: servers[0]?.server.port.number ?? port });
       if (routes.length === 0) continue;
       for (const vsHost of vs.object.spec.hosts ?? []) {
         const host = vsHost === '*' ? '*' : resolveHost(vsHost, vsNs);
@@ -79,7 +106,7 @@ export function compileGateway(index: MeshIndex, w: WorkloadInstance): ProxyConf
       }
     }
     tables[tableName] = { name: tableName, virtualHosts: [...vhosts.values()] };
-    listeners.push({ name: `0.0.0.0_${port}`, direction: 'gateway', address: w.address, port: w.gatewayPorts?.[port] ?? port, protocol: 'HTTP', routeTable: tableName });
+    listeners.push({ name: `0.0.0.0_${port}`, direction: 'gateway', address: w.address, port: bindOf.get(port) ?? port, protocol: 'HTTP', routeTable: tableName });
   }
   return { version: String(index.revision), node, listeners, routes: tables, clusters: clusters.build(), outboundTrafficPolicy: index.mesh.outboundTrafficPolicy };
 }

@@ -80,7 +80,8 @@ const BOOKINFO_PREFIX = 'istio/examples-bookinfo-';
 function bookinfo(app: string, version: string, env: Record<string, string> = {}): SampleRow {
   return {
     name: `bookinfo-${app}`,
-    images: [`${BOOKINFO_PREFIX}${app}-${version}`],
+    // Docker Hub's istio/… and Istio's own registry.istio.io/release/… (what current samples name).
+    images: [`${BOOKINFO_PREFIX}${app}-${version}`, `release/examples-bookinfo-${app}-${version}`],
     entry: `samples/bookinfo/${app}.js`,
     listensOn: 9080,
     commands: systemCommands(['sh']),

@@ -69,7 +69,10 @@ export function handleHttp(ctx: ListenerContext, req: IncomingMessage, res: Serv
   if (ctx.onComplete) {
     const done = ctx.onComplete;
     res.once('close', () => {
-      entry.status = res.statusCode;
+      // A caller that went away before any answer: no status, flag DC, as Envoy logs it.
+      entry.status = res.headersSent ? res.statusCode : 0;
+      if (!res.headersSent && entry.flags === '-') entry.flags = 'DC';
+      if (entry.delayed) entry.flags = entry.flags === '-' ? 'DI' : `DI,${entry.flags}`;
       entry.durationMs = Date.now() - start;
       done(entry);
     });
@@ -136,12 +139,12 @@ function act(ctx: ListenerContext, runtime: ProxyRuntime, req: IncomingMessage, 
   if (fault) {
     const proceed = (): void => {
       if (fault.abort) {
-        reply(fault.delayMs !== undefined ? { ...fault.abort, flag: 'DI,FI' as LocalReply['flag'] } : fault.abort);
+        reply(fault.abort);
         return;
       }
       respond(ctx, runtime, req, res, target, route, action, entry, reply, corsHeaders);
-      if (entry.flags === '-') entry.flags = 'DI';
     };
+    if (fault.delayMs !== undefined) entry.delayed = true;
     if (fault.delayMs === undefined) proceed();
     else {
       const timer = setTimeout(proceed, fault.delayMs);

@@ -1,7 +1,7 @@
 /** Responses the proxy makes itself, with Envoy's status codes, bodies and response flags. */
 import type { ServerResponse } from 'node:http';
 
-export type ResponseFlag = 'NR' | 'NC' | 'UH' | 'UF' | 'UO' | 'UT' | 'UR' | 'URX' | 'UC' | 'DC' | 'FI' | 'DI' | 'DI,FI' | 'RL' | 'UAEX' | '-';
+export type ResponseFlag = 'NR' | 'NC' | 'UH' | 'UF' | 'UO' | 'UT' | 'UR' | 'URX' | 'UC' | 'DC' | 'FI' | 'DI' | 'RL' | 'UAEX' | '-';
 
 export interface LocalReply {
   status: number;
