@@ -198,6 +198,10 @@ export interface ConnectionPoolConfig {
   maxRequestsPerConnection?: number;
   maxRetries?: number;
   idleTimeoutMs?: number;
+  /** TCP keepalive probes start after this much idle time on an upstream connection. */
+  tcpKeepaliveMs?: number;
+  /** Upstream connections are closed (after their current request) once this old. */
+  maxConnectionDurationMs?: number;
 }
 
 export interface EndpointConfig {

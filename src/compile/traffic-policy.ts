@@ -107,7 +107,9 @@ export function connectionPoolOf(policy: TrafficPolicy | undefined): ConnectionP
   set('maxRequests', cp.http?.http2MaxRequests);
   set('maxRequestsPerConnection', cp.http?.maxRequestsPerConnection);
   set('maxRetries', cp.http?.maxRetries);
-  set('idleTimeoutMs', ms(cp.http?.idleTimeout));
+  set('idleTimeoutMs', ms(cp.http?.idleTimeout) ?? ms(cp.tcp?.idleTimeout));
+  if (cp.tcp?.tcpKeepalive) out.tcpKeepaliveMs = ms(cp.tcp.tcpKeepalive.time) ?? 7_200_000;
+  set('maxConnectionDurationMs', ms(cp.tcp?.maxConnectionDuration));
   return Object.keys(out).length > 0 ? out : undefined;
 }
 

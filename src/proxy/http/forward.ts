@@ -37,6 +37,28 @@ export interface ForwardPlan {
   clock?: Clock;
 }
 
+const socketBorn = new WeakMap<Socket, number>();
+
+/** Connection-level settings of the cluster's pool, applied when a socket is first used or reused. */
+function tuneSocket(s: Socket, pool: NonNullable<RuntimeCluster['config']['connectionPool']> | undefined): void {
+  // A reused socket was idle: its idle timer no longer applies.
+  s.setTimeout(0);
+  if (socketBorn.has(s)) return;
+  socketBorn.set(s, Date.now());
+  if (pool?.tcpKeepaliveMs !== undefined) s.setKeepAlive(true, pool.tcpKeepaliveMs);
+}
+
+/** After an exchange: an idle connection closes after idleTimeout, an old one right away. */
+function retireSocket(s: Socket | undefined, pool: NonNullable<RuntimeCluster['config']['connectionPool']> | undefined): void {
+  if (!s || s.destroyed || !pool) return;
+  const born = socketBorn.get(s);
+  if (pool.maxConnectionDurationMs !== undefined && born !== undefined && Date.now() - born >= pool.maxConnectionDurationMs) {
+    s.destroy();
+    return;
+  }
+  if (pool.idleTimeoutMs !== undefined) s.setTimeout(pool.idleTimeoutMs, () => s.destroy());
+}
+
 /** Bodies up to this size are kept so a retry or a mirror can resend them (Envoy's buffer limit is similar). */
 const MAX_RETRY_BODY = 1024 * 1024;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -220,6 +242,7 @@ async function run(ctx: ListenerContext, req: IncomingMessage, res: ServerRespon
       connectTimeoutMs: plan.cluster.config.connectionPool?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       onSocket: (s) => {
         socket = s;
+        tuneSocket(s, plan.cluster.config.connectionPool);
         admission?.onSocket(s);
       },
     });
@@ -229,6 +252,7 @@ async function run(ctx: ListenerContext, req: IncomingMessage, res: ServerRespon
     const finishAttempt = (keepAlive: boolean): void => {
       host.active--;
       admission?.release(socket, keepAlive);
+      if (keepAlive) retireSocket(socket, plan.cluster.config.connectionPool);
       if (n > 1) breaker?.retryDone();
     };
     if (outcome.kind === 'cancelled' || downstreamGone) {
