@@ -2,7 +2,7 @@
 import type { RegistryService } from '../store/index.js';
 import type { ClusterConfig, EndpointConfig } from './config.js';
 import type { MeshIndex } from './mesh-index.js';
-import { connectionPoolOf, effectivePolicy, findDestinationRule, findSubset, lbOf, outlierDetectionOf } from './traffic-policy.js';
+import { connectionPoolOf, effectivePolicy, findDestinationRule, findSubset, lbOf, localityFailoverOf, localityOf, outlierDetectionOf, warmupOf } from './traffic-policy.js';
 
 export function outboundClusterName(port: number, subset: string | undefined, hostname: string): string {
   return `outbound|${port}|${subset ?? ''}|${hostname}`;
@@ -35,10 +35,14 @@ export class ClusterSet {
     const policy = effectivePolicy(dr, port, subsetSpec);
     const endpoints: EndpointConfig[] = (service.endpoints.get(port) ?? [])
       .filter((e) => e.ready && labelsMatch(subsetSpec?.labels, e.labels))
-      .map((e) => ({ address: e.address, port: e.port, ...(e.pod ? { pod: e.pod } : {}), labels: e.labels, sidecar: e.sidecar, weight: 1 }));
+      .map((e) => {
+        const locality = localityOf(e.labels);
+        return { address: e.address, port: e.port, ...(e.pod ? { pod: e.pod } : {}), labels: e.labels, sidecar: e.sidecar, weight: 1, ...(locality ? { locality } : {}) };
+      });
     const { lb, consistentHash } = lbOf(policy);
     const pool = connectionPoolOf(policy);
     const outlier = outlierDetectionOf(policy);
+    const warmup = warmupOf(policy);
     this.clusters.set(name, {
       name,
       service: service.hostname,
@@ -48,6 +52,8 @@ export class ClusterSet {
       ...(consistentHash ? { consistentHash } : {}),
       ...(pool ? { connectionPool: pool } : {}),
       ...(outlier ? { outlierDetection: outlier } : {}),
+      ...(localityFailoverOf(policy) ? { localityFailover: true } : {}),
+      ...(warmup ? { warmup } : {}),
       endpoints,
     });
     return name;

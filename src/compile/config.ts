@@ -9,6 +9,8 @@ export type ProxyRole = 'sidecar' | 'gateway';
 export interface ProxyNode {
   /** `<pod>.<namespace>`, as istioctl names proxies. */
   id: string;
+  /** `region/zone/subzone` from the pod's topology labels, when it has them. */
+  locality?: string;
   role: ProxyRole;
   pod: string;
   namespace: string;
@@ -174,6 +176,10 @@ export interface ClusterConfig {
   /** Circuit breaker limits; absent fields mean Envoy's defaults. */
   connectionPool?: ConnectionPoolConfig;
   outlierDetection?: OutlierDetectionConfig;
+  /** Prefer endpoints nearest the proxy's locality, failing over outward (needs outlier detection, as in Istio). */
+  localityFailover?: boolean;
+  /** Slow start: new endpoints get a growing share of requests over `durationMs`. */
+  warmup?: { durationMs: number; minimumPercent: number; aggression: number };
   endpoints: EndpointConfig[];
 }
 
@@ -213,6 +219,8 @@ export interface EndpointConfig {
   /** The endpoint's own sidecar receives the traffic (as opposed to the app directly). */
   sidecar: boolean;
   weight: number;
+  /** `region/zone/subzone`, when the pod has topology labels. */
+  locality?: string;
 }
 
 /**

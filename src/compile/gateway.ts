@@ -1,3 +1,4 @@
+import { localityOf } from './traffic-policy.js';
 /** An ingress gateway's configuration: a listener per Gateway server port, routes from the VirtualServices bound to it. */
 import type { Server } from '../api/kinds/gateway.js';
 import type { WorkloadInstance } from '../store/index.js';
@@ -8,7 +9,8 @@ import { hostCovers, resolveHost } from './hosts.js';
 import type { GatewayResource, MeshIndex } from './mesh-index.js';
 
 export function gatewayNode(w: WorkloadInstance): ProxyNode {
-  return { id: `${w.name}.${w.namespace}`, role: 'gateway', pod: w.name, namespace: w.namespace, labels: w.labels, serviceAccount: w.serviceAccount };
+  const locality = localityOf(w.labels);
+  return { id: `${w.name}.${w.namespace}`, role: 'gateway', pod: w.name, namespace: w.namespace, labels: w.labels, serviceAccount: w.serviceAccount, ...(locality ? { locality } : {}) };
 }
 
 interface BoundServer {

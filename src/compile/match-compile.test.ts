@@ -288,7 +288,7 @@ describe('conditions on the caller are decided per proxy', () => {
 
   it('the gateway gets exactly its blocks, and none decided by the callers', () => {
     const gw = gateway(snap);
-    expect(summary(gw, 'http.80', 'reviews.example.com')).toEqual([
+    expect(summary(gw, 'http.8080', 'reviews.example.com')).toEqual([
       `default/reviews#gateway-only → ${sub('v2')}`,
       `default/reviews#mixed → ${sub('v1')}`,
       `default/reviews#mixed → ${sub('v1')}`,
@@ -296,10 +296,10 @@ describe('conditions on the caller are decided per proxy', () => {
       `default/reviews#split → ${sub('v1')},${sub('v2')}`,
       `default/reviews#default → ${sub('v1')}`,
     ]);
-    const mixed = routes(gw, 'http.80', 'reviews.example.com').filter((r) => r.name === 'default/reviews#mixed');
+    const mixed = routes(gw, 'http.8080', 'reviews.example.com').filter((r) => r.name === 'default/reviews#mixed');
     expect(mixed.map((r) => r.match)).toEqual([{ uri: { prefix: '/b' } }, { uri: { prefix: '/c' } }]);
     // The gateway answers only the Gateway's host, not the mesh name.
-    expect(gw.routes['http.80']?.virtualHosts.map((v) => v.domains)).toEqual([['reviews.example.com']]);
+    expect(gw.routes['http.8080']?.virtualHosts.map((v) => v.domains)).toEqual([['reviews.example.com']]);
   });
 
   it('weights are kept as written (3/1), with their total', () => {
@@ -509,11 +509,11 @@ spec:
     st.apply(resources(vs('shop-a', '/a', 'gateways: [web-gw]')));
     const gw = gateway(st.snapshot());
     const ECHO = FQDN('echo');
-    expect(routes(gw, 'http.80', 'shop.example.com').map((r) => [r.name, r.match])).toEqual([
+    expect(routes(gw, 'http.8080', 'shop.example.com').map((r) => [r.name, r.match])).toEqual([
       ['default/shop-z#0', { uri: { prefix: '/z' } }],
       ['default/shop-a#0', { uri: { prefix: '/a' } }],
     ]);
-    expect(summary(gw, 'http.80', 'shop.example.com')).toEqual([`default/shop-z#0 → outbound|80||${ECHO}`, `default/shop-a#0 → outbound|80||${ECHO}`]);
+    expect(summary(gw, 'http.8080', 'shop.example.com')).toEqual([`default/shop-z#0 → outbound|80||${ECHO}`, `default/shop-a#0 → outbound|80||${ECHO}`]);
     // Gateway-only VirtualServices do not reach sidecars: the service keeps its default route.
     expect(summary(proxy(st.snapshot(), 'caller'), '80', ECHO)).toEqual([`default → outbound|80||${ECHO}`]);
   });

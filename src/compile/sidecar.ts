@@ -1,3 +1,4 @@
+import { localityOf } from './traffic-policy.js';
 /** A sidecar's configuration: the pod's HTTP proxy (outbound) and a listener in front of each app port (inbound). */
 import type { WorkloadInstance } from '../store/index.js';
 import { isHttpProtocol, visibleFrom } from '../store/index.js';
@@ -9,7 +10,8 @@ import type { MeshIndex, VirtualServiceResource } from './mesh-index.js';
 import { outboundTrafficPolicyFor } from './sidecar-scope.js';
 
 export function sidecarNode(w: WorkloadInstance): ProxyNode {
-  return { id: `${w.name}.${w.namespace}`, role: 'sidecar', pod: w.name, namespace: w.namespace, labels: w.labels, serviceAccount: w.serviceAccount };
+  const locality = localityOf(w.labels);
+  return { id: `${w.name}.${w.namespace}`, role: 'sidecar', pod: w.name, namespace: w.namespace, labels: w.labels, serviceAccount: w.serviceAccount, ...(locality ? { locality } : {}) };
 }
 
 function meshBound(vs: VirtualServiceResource): boolean {

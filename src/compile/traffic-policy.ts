@@ -128,3 +128,27 @@ export function outlierDetectionOf(policy: TrafficPolicy | undefined): OutlierDe
     minHealthPercent: o.minHealthPercent ?? 0,
   };
 }
+
+export function warmupOf(policy: TrafficPolicy | undefined): { durationMs: number; minimumPercent: number; aggression: number } | undefined {
+  const lb = policy?.loadBalancer;
+  const durationMs = ms(lb?.warmup?.duration) ?? ms(lb?.warmupDurationSecs);
+  if (durationMs === undefined || durationMs <= 0) return undefined;
+  return { durationMs, minimumPercent: lb?.warmup?.minimumPercent ?? 10, aggression: lb?.warmup?.aggression ?? 1 };
+}
+
+/** Istio fails over by locality when outlier detection is on and locality load balancing is not turned off. */
+export function localityFailoverOf(policy: TrafficPolicy | undefined): boolean {
+  return policy?.outlierDetection !== undefined && policy.loadBalancer?.localityLbSetting?.enabled !== false && (policy.loadBalancer?.localityLbSetting?.distribute ?? []).length === 0;
+}
+
+const LOCALITY_LABELS = ['topology.kubernetes.io/region', 'topology.kubernetes.io/zone', 'topology.istio.io/subzone'] as const;
+
+/** `region/zone/subzone` from topology labels (Istio's `istio-locality` label too), or undefined. */
+export function localityOf(labels: Readonly<Record<string, string>>): string | undefined {
+  const istio = labels['istio-locality'];
+  if (istio) return istio.replaceAll('.', '/');
+  const parts = LOCALITY_LABELS.map((l) => labels[l] ?? '');
+  if (parts.every((p) => p === '')) return undefined;
+  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  return parts.join('/');
+}

@@ -61,12 +61,12 @@ export class CircuitBreaker {
   }
 
   private idleFor(key: string): Socket | undefined {
-    for (const [s, info] of this.sockets) if (info.idle && info.key === key) return s;
+    for (const [s, info] of this.sockets) if (info.idle && info.key === key && !s.destroyed) return s;
     return undefined;
   }
 
   private anyIdleOther(key: string): Socket | undefined {
-    for (const [s, info] of this.sockets) if (info.idle && info.key !== key) return s;
+    for (const [s, info] of this.sockets) if (info.idle && info.key !== key && !s.destroyed) return s;
     return undefined;
   }
 
@@ -82,9 +82,11 @@ export class CircuitBreaker {
       if (this.pending >= this.limits.maxPending) return this.overflow();
       this.pending++;
       counted = true;
-      // Another host's idle connection holds the only slots: close it so this request can connect.
-      this.anyIdleOther(hostKey)?.destroy();
       while (!canConnect()) {
+        // Another host's idle connection holds the only slots: close it so this request can connect
+        // (checked again on every wake-up: a connection may have gone idle while this one waited).
+        this.anyIdleOther(hostKey)?.destroy();
+        if (canConnect()) break;
         const ok = await new Promise<boolean>((resolve) => {
           const onAbort = (): void => resolve(false);
           signal?.addEventListener('abort', onAbort, { once: true });
@@ -105,14 +107,25 @@ export class CircuitBreaker {
       counted = true;
     }
     this.active++;
-    if (!this.idleFor(hostKey)) this.connections++; // reserve the slot of the connection about to open
-    else {
-      const idle = this.idleFor(hostKey) as Socket;
-      (this.sockets.get(idle) as SocketInfo).idle = false;
-    }
+    // Claim an idle connection to this host, or reserve the slot of the connection about to open.
+    const claimed = this.idleFor(hostKey);
+    let claimHeld = claimed !== undefined;
+    let reservedNew = !claimHeld;
+    if (claimed) (this.sockets.get(claimed) as SocketInfo).idle = false;
+    else this.connections++;
     let pendingHeld = counted;
     let released = false;
-    let reservedNew = true;
+    /** The claimed idle connection was not used after all (Node's agent chose another, or none): idle again. */
+    const unclaim = (except?: Socket): void => {
+      if (!claimHeld) return;
+      claimHeld = false;
+      if (!claimed || claimed === except) return;
+      const info = this.sockets.get(claimed);
+      if (info && !claimed.destroyed) {
+        info.idle = true;
+        this.wake();
+      }
+    };
     const dropPending = (): void => {
       if (pendingHeld) {
         pendingHeld = false;
@@ -121,12 +134,13 @@ export class CircuitBreaker {
     };
     return {
       onSocket: (socket) => {
+        unclaim(socket);
         const known = this.sockets.get(socket);
         if (known) {
-          // Reused: the slot reserved for a new connection is not needed.
+          // Reused: a slot reserved for a new connection is not needed.
           known.idle = false;
           known.requests++;
-          if (reservedNew && !socket.connecting) {
+          if (reservedNew) {
             reservedNew = false;
             this.connections--;
           }
@@ -134,7 +148,9 @@ export class CircuitBreaker {
           return;
         }
         this.sockets.set(socket, { key: hostKey, requests: 1, idle: false });
-        reservedNew = false;
+        // A new connection takes the reserved slot; one opened where an idle one was expected counts now.
+        if (reservedNew) reservedNew = false;
+        else this.connections++;
         socket.once('close', () => {
           this.sockets.delete(socket);
           this.connections--;
@@ -150,8 +166,10 @@ export class CircuitBreaker {
         this.active--;
         if (reservedNew) {
           // Never got a socket (failed before connecting).
+          reservedNew = false;
           this.connections--;
         }
+        unclaim();
         const info = socket ? this.sockets.get(socket) : undefined;
         if (socket && info) {
           const exhausted = this.limits.maxRequestsPerConnection > 0 && info.requests >= this.limits.maxRequestsPerConnection;

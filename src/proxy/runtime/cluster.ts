@@ -30,8 +30,35 @@ export class RuntimeCluster {
     hosts: UpstreamHosts,
     private readonly random: () => number = Math.random,
     readonly state?: ClusterState,
+    /** The proxy's own locality, for locality failover. */
+    private readonly locality?: string,
+    private readonly now: () => number = Date.now,
   ) {
     this.endpoints = config.endpoints.map((e) => ({ host: hosts.get(e.address, e.port), config: e }));
+  }
+
+  /** Endpoints in the nearest locality that has any: same subzone, zone, region, then anywhere. */
+  private nearest(candidates: readonly RuntimeEndpoint[]): readonly RuntimeEndpoint[] {
+    if (!this.config.localityFailover || this.locality === undefined) return candidates;
+    const mine = this.locality.split('/');
+    const shared = (e: RuntimeEndpoint): number => {
+      const theirs = (e.config.locality ?? '').split('/');
+      let n = 0;
+      while (n < mine.length && theirs[n] === mine[n]) n++;
+      return n;
+    };
+    let best = -1;
+    for (const c of candidates) best = Math.max(best, shared(c));
+    return candidates.filter((c) => shared(c) === best);
+  }
+
+  /** Slow start: the chance a warming endpoint keeps its pick, from minimumPercent up to 1. */
+  private warmFactor(e: RuntimeEndpoint): number {
+    const w = this.config.warmup;
+    if (!w) return 1;
+    const age = this.now() - e.host.createdAt;
+    if (age >= w.durationMs) return 1;
+    return Math.max(w.minimumPercent / 100, (age / w.durationMs) ** (1 / w.aggression));
   }
 
   /**
@@ -47,7 +74,19 @@ export class RuntimeCluster {
       const rest = all.filter((e) => !exclude.has(e.host));
       if (rest.length > 0) candidates = rest;
     }
+    candidates = this.nearest(candidates);
     if (candidates.length === 1) return candidates[0];
+    const picked = this.choose(candidates, inputs);
+    if (picked && this.config.warmup && this.random() >= this.warmFactor(picked)) {
+      // A warming endpoint gives up its turn to one of the others.
+      const others = candidates.filter((c) => c !== picked);
+      return this.choose(others, inputs) ?? picked;
+    }
+    return picked;
+  }
+
+  private choose(candidates: readonly RuntimeEndpoint[], inputs: HashInputs | undefined): RuntimeEndpoint | undefined {
+    if (candidates.length <= 1) return candidates[0];
     const hashPolicy = this.config.consistentHash;
     if (hashPolicy && inputs) {
       const key = hashKey(hashPolicy, inputs);

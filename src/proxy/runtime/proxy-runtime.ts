@@ -17,7 +17,7 @@ export class ProxyRuntime {
     readonly clock: Clock = systemClock,
   ) {
     for (const [name, table] of Object.entries(config.routes)) this.routeTables.set(name, new RouteTable(table));
-    for (const [name, cluster] of Object.entries(config.clusters)) this.clusters.set(name, new RuntimeCluster(cluster, hosts, clock.random, states.for(cluster)));
+    for (const [name, cluster] of Object.entries(config.clusters)) this.clusters.set(name, new RuntimeCluster(cluster, hosts, clock.random, states.for(cluster), config.node.locality, clock.now));
   }
 
   get version(): string {

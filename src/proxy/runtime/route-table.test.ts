@@ -558,8 +558,8 @@ spec:
   const gw = snapshot.workloads.find((w) => w.gatewayPorts !== undefined);
   if (!gw) throw new Error('no gateway');
   const config = compileProxyConfig(snapshot, gw);
-  const tableConfig = config.routes['http.80'];
-  if (!tableConfig) throw new Error('no http.80 table');
+  const tableConfig = config.routes['http.8080'];
+  if (!tableConfig) throw new Error('no http.8080 table');
   const t = new RouteTable(tableConfig);
 
   function cluster(r: Req): string | undefined {

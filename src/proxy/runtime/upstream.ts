@@ -7,6 +7,8 @@ import http from 'node:http';
 export class UpstreamHost {
   /** Requests in flight to this host, for least-request balancing. */
   active = 0;
+  /** When this proxy first saw the host (slow start counts from here). */
+  readonly createdAt = Date.now();
   readonly agent: http.Agent;
   /** Config versions that still reference this host; unused hosts are closed. */
   lastUsedVersion = '';

@@ -25,8 +25,15 @@ export function corsSettings(config: CorsConfig): CorsSettings {
 
 export type CorsOutcome = { kind: 'preflight'; headers: Record<string, string> } | { kind: 'not-allowed-preflight' } | { kind: 'pass'; responseHeaders?: Record<string, string> };
 
+/** As Envoy's isOriginAllowed: a matcher that accepts "*" (e.g. `exact: "*"`) allows every origin. */
 function allowed(s: CorsSettings, origin: string): boolean {
-  return s.origins.some((t) => t(origin));
+  return s.origins.some((t) => t('*') || t(origin));
+}
+
+/** A configured "*" is answered, as Envoy does, with what the preflight asks for. */
+function echoStar(configured: string, requested: string | string[] | undefined): string {
+  if (configured !== '*') return configured;
+  return Array.isArray(requested) ? requested.join(',') : requested ?? '';
 }
 
 export function evaluateCors(s: CorsSettings, method: string, headers: IncomingHttpHeaders): CorsOutcome {
@@ -37,8 +44,10 @@ export function evaluateCors(s: CorsSettings, method: string, headers: IncomingH
   if (preflight) {
     if (!ok) return s.config.unmatchedPreflights === 'IGNORE' ? { kind: 'not-allowed-preflight' } : { kind: 'pass' };
     const out: Record<string, string> = { 'access-control-allow-origin': origin };
-    if (s.config.allowMethods) out['access-control-allow-methods'] = s.config.allowMethods;
-    if (s.config.allowHeaders) out['access-control-allow-headers'] = s.config.allowHeaders;
+    const methods = s.config.allowMethods ? echoStar(s.config.allowMethods, headers['access-control-request-method']) : '';
+    if (methods) out['access-control-allow-methods'] = methods;
+    const allowHeaders = s.config.allowHeaders ? echoStar(s.config.allowHeaders, headers['access-control-request-headers']) : '';
+    if (allowHeaders) out['access-control-allow-headers'] = allowHeaders;
     if (s.config.maxAge) out['access-control-max-age'] = s.config.maxAge;
     if (s.config.allowCredentials) out['access-control-allow-credentials'] = 'true';
     return { kind: 'preflight', headers: out };
