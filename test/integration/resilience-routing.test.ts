@@ -77,6 +77,14 @@ describe('resilience and routing through the gateway', () => {
     expect(hits).toBeLessThanOrEqual(10 + 2 * 6);
   });
 
+  it('honours x-envoy-upstream-rq-timeout-ms from the caller over the route timeout', async () => {
+    const started = Date.now();
+    const r = await get('slowfail.local', '/', { 'x-envoy-upstream-rq-timeout-ms': '300' });
+    expect(r.status).toBe(504);
+    expect(r.body).toBe('upstream request timeout');
+    expect(Date.now() - started).toBeLessThan(900);
+  });
+
   it('redirects, answers directly, rewrites and edits headers', async () => {
     const redirect = await get('web.local', '/old?x=1');
     expect(redirect.status).toBe(301);
