@@ -231,10 +231,38 @@ function corsOf(c: HTTPRoute['corsPolicy']): CorsConfig | undefined {
   };
 }
 
-/** A delegate's match block narrowed by its parent's: conditions of both apply. */
-function mergeMatch(parent: HTTPMatchRequest | undefined, child: HTTPMatchRequest | undefined): HTTPMatchRequest | undefined {
+/**
+ * Istio's stringMatchConflict: does the child's condition reach beyond the parent's? A child may
+ * only narrow: an exact within the parent's prefix, a longer prefix, the same exact; regexes
+ * cannot be compared, so a regex on either side with any condition on the other conflicts.
+ */
+function stringMatchConflict(parent: StringMatch | undefined, child: StringMatch | undefined): boolean {
+  if (!parent || !child) return false;
+  const p = stringMatcher(parent);
+  const c = stringMatcher(child);
+  if (!p || !c) return false;
+  if ('regex' in p || 'regex' in c) return true;
+  if ('exact' in p) return !('exact' in c) || c.exact !== p.exact;
+  return !('prefix' in c ? c.prefix : c.exact).startsWith(p.prefix);
+}
+
+/** Istio's hasConflict: a delegate's match block that widens its parent's is dropped. */
+function matchConflict(parent: HTTPMatchRequest, child: HTTPMatchRequest): boolean {
+  const fields = ['uri', 'scheme', 'method', 'authority'] as const;
+  if (fields.some((f) => stringMatchConflict(parent[f], child[f]))) return true;
+  for (const group of ['headers', 'withoutHeaders', 'queryParams'] as const) {
+    for (const [k, v] of Object.entries(child[group] ?? {})) if (stringMatchConflict(parent[group]?.[k], v)) return true;
+  }
+  if ((parent.ignoreUriCase ?? false) !== (child.ignoreUriCase ?? false)) return true;
+  if (parent.port !== undefined && child.port !== undefined && parent.port !== child.port) return true;
+  return false;
+}
+
+/** A delegate's match block narrowed by its parent's: conditions of both apply; `null` when they conflict. */
+function mergeMatch(parent: HTTPMatchRequest | undefined, child: HTTPMatchRequest | undefined): HTTPMatchRequest | undefined | null {
   if (!parent) return child;
   if (!child) return parent;
+  if (matchConflict(parent, child)) return null;
   return {
     ...parent,
     ...child,
@@ -254,7 +282,9 @@ function translateRoutes(vs: VirtualServiceResource, routes: readonly HTTPRoute[
   const out: RouteConfig[] = [];
   routes.forEach((route, i) => {
     const ownBlocks = route.match && route.match.length > 0 ? route.match : [undefined];
-    const blocks = ownBlocks.map((m) => mergeMatch(parentMatch, m)).filter((m) => m === undefined || matchApplies(m, vsNamespace, ctx));
+    const merged = ownBlocks.map((m) => mergeMatch(parentMatch, m)).filter((m): m is HTTPMatchRequest | undefined => m !== null);
+    if (merged.length === 0) return; // every match block of a delegate's route conflicts with its parent's: dropped, as Istio
+    const blocks = merged.filter((m) => m === undefined || matchApplies(m, vsNamespace, ctx));
     if (route.delegate) {
       // A delegate VirtualService's routes, each narrowed by this route's match (one level, as Istio allows).
       const child = depth === 0 ? ctx.index.virtualServices.find((v) => v.name === route.delegate?.name && (v.namespace ?? 'default') === (route.delegate?.namespace ?? vsNamespace) && (v.object.spec.hosts ?? []).length === 0) : undefined;
