@@ -72,7 +72,7 @@ describe('debugging commands', () => {
     expect(status.stdout).not.toMatch(/STALE|NACK/);
     const gateway = (await mesh.pods()).find((p) => p.namespace === 'istio-system')!;
     const routes = await mesh.tack(['proxy-config', 'routes', gateway.name, '-n', 'istio-system']);
-    expect(routes.stdout).toMatch(/http\.80\s+echo\.local\s+prefix \/echo\s+echo\/echo-route#echo-route\s+outbound\|80\|v1\|echo-service\.echo\.svc\.cluster\.local 75/);
+    expect(routes.stdout).toMatch(/http\.8080\s+echo\.local\s+prefix \/echo\s+echo\/echo-route#echo-route\s+outbound\|80\|v1\|echo-service\.echo\.svc\.cluster\.local 75/);
     const clusters = await mesh.tack(['proxy-config', 'clusters', 'deploy/debug', '-n', 'echo']);
     expect(clusters.stdout).toMatch(/echo-service\.echo\.svc\.cluster\.local\s+80\s+v2\s+LEAST_REQUEST\s+1/);
     const listeners = await mesh.tack(['proxy-config', 'listeners', 'deploy/debug', '-n', 'echo']);

@@ -1,10 +1,11 @@
+import { corpusPath } from '../../../test/support/corpus.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { formatPath, loadText, validateDocuments, type Check, type LoadedDocument } from '../index.js';
 
-const CORPUS = fileURLToPath(new URL('../../../../shared/istio-corpus/', import.meta.url));
+const CORPUS = `${corpusPath()}/`;
 
 type SecurityKind = 'PeerAuthentication' | 'AuthorizationPolicy' | 'RequestAuthentication';
 
@@ -148,7 +149,7 @@ describe('security kinds: specs Istio accepts', () => {
   });
 });
 
-describe.skipIf(!existsSync(CORPUS))("security kinds: Istio's corpus", () => {
+describe("security kinds: Istio's corpus", () => {
   for (const file of ['peerauth', 'authz', 'reqauth']) {
     for (const { doc, name } of corpusDocs(`validation/crds/${file}-valid.yaml`)) {
       it(`accepts ${file}-valid ${name}`, () => expect(validateDocuments([doc]).checks).toEqual([]));

@@ -1,10 +1,11 @@
+import { corpusPath } from '../../../test/support/corpus.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { formatPath, loadText, validateDocuments, type Check, type LoadedDocument } from '../index.js';
 
-const CORPUS = fileURLToPath(new URL('../../../../shared/istio-corpus/', import.meta.url));
+const CORPUS = `${corpusPath()}/`;
 
 function validate(spec: unknown): Check[] {
   const { documents, checks } = loadText(stringify({ apiVersion: 'networking.istio.io/v1', kind: 'WorkloadEntry', metadata: { name: 'x' }, spec }), 'case.yaml');
@@ -71,7 +72,7 @@ describe('WorkloadEntry validation', () => {
   });
 });
 
-describe.skipIf(!existsSync(CORPUS))("WorkloadEntry: Istio's corpus", () => {
+describe("WorkloadEntry: Istio's corpus", () => {
   for (const { doc, name } of corpusDocs('validation/crds/workloadentry-valid.yaml')) {
     it(`accepts workloadentry-valid ${name}`, () => expect(validateDocuments([doc]).checks).toEqual([]));
   }

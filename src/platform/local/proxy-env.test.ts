@@ -93,7 +93,11 @@ function javaWorks(): boolean {
   return java.status === 0 && javac.status === 0;
 }
 
-describe.skipIf(!javaWorks())('JAVA_TOOL_OPTIONS', () => {
+describe('JAVA_TOOL_OPTIONS', () => {
+  it('has java and javac to test with (CI installs them)', () => {
+    expect(javaWorks()).toBe(true);
+  });
+
   let dir: string;
   let proxy: Recorder;
   beforeAll(async () => {

@@ -115,7 +115,11 @@ const certDir = mkdtempSync(join(tmpdir(), 'tack-preload-tls-'));
 const certificate = makeCertificate(certDir);
 afterAll(() => rmSync(certDir, { recursive: true, force: true }));
 
-describe.skipIf(!certificate)('https through a CONNECT tunnel', () => {
+describe('https through a CONNECT tunnel', () => {
+  it('made a test certificate with openssl (CI installs it)', () => {
+    expect(certificate).toBeDefined();
+  });
+
   let origin: https.Server | undefined;
   const seen: string[] = [];
 
