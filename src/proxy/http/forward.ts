@@ -84,8 +84,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
   });
 }
 
-/** Should this outcome be retried under the policy? */
-export function retriable(outcome: AttemptOutcome, policy: RetryPolicyConfig): boolean {
+/** Should this outcome be retried under the policy? `retriableHeaders` are the names the caller listed in x-envoy-retriable-header-names. */
+export function retriable(outcome: AttemptOutcome, policy: RetryPolicyConfig, retriableHeaders: readonly string[] = []): boolean {
   const on = policy.retryOn;
   switch (outcome.kind) {
     case 'connect-failure':
@@ -102,11 +102,18 @@ export function retriable(outcome: AttemptOutcome, policy: RetryPolicyConfig): b
       if (on.includes('gateway-error') && (status === 502 || status === 503 || status === 504)) return true;
       if (on.includes('retriable-4xx') && status === 409) return true;
       if (on.includes('retriable-status-codes') && policy.retriableStatusCodes.includes(status)) return true;
+      if (on.includes('retriable-headers') && retriableHeaders.some((h) => outcome.response.headers[h] !== undefined)) return true;
       const grpc = outcome.response.headers['grpc-status'];
       const grpcCondition = typeof grpc === 'string' ? GRPC_RETRY_STATUS[grpc] : undefined;
       return grpcCondition !== undefined && on.includes(grpcCondition);
     }
   }
+}
+
+function retriableHeaderNames(headers: OutgoingHttpHeaders): string[] {
+  const v = headers['x-envoy-retriable-header-names'];
+  if (v === undefined) return [];
+  return String(v).split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
 }
 
 function backoff(attemptNumber: number, baseMs: number): Promise<void> {
@@ -195,7 +202,8 @@ async function run(ctx: ListenerContext, req: IncomingMessage, res: ServerRespon
   const maxAttempts = 1 + (canRetry ? plan.retries.attempts : 0);
   let last: AttemptOutcome | undefined;
   for (let n = 1; n <= maxAttempts; n++) {
-    const endpoint = plan.cluster.pick(plan.hashInputs, plan.retries.retryOtherHosts ? tried : undefined);
+    // retryRemoteLocalities: a retry may leave the nearest locality.
+    const endpoint = plan.cluster.pick(plan.hashInputs, plan.retries.retryOtherHosts ? tried : undefined, n > 1 && plan.retries.retryRemoteLocalities === true);
     if (!endpoint) {
       entry.flags = REPLIES.noHealthyUpstream.flag;
       sendLocalReply(res, REPLIES.noHealthyUpstream);
@@ -263,7 +271,7 @@ async function run(ctx: ListenerContext, req: IncomingMessage, res: ServerRespon
     }
     const isLast = n === maxAttempts || (deadline !== undefined && Date.now() >= deadline);
     // A streamed body cannot be sent twice; a retry beyond maxRetries does not start.
-    const retry = !isLast && (body === undefined || Buffer.isBuffer(body)) && retriable(outcome, plan.retries) && (breaker === undefined || breaker.tryRetry());
+    const retry = !isLast && (body === undefined || Buffer.isBuffer(body)) && retriable(outcome, plan.retries, retriableHeaderNames(plan.headers)) && (breaker === undefined || breaker.tryRetry());
     if (retry) {
       if (outcome.kind === 'response') outcome.response.destroy();
       finishAttempt(false);

@@ -65,7 +65,7 @@ export class RuntimeCluster {
    * Picks an endpoint, avoiding `exclude` (hosts already tried by this request) when others exist.
    * Undefined when the cluster has no endpoint at all.
    */
-  pick(inputs: HashInputs | undefined, exclude?: ReadonlySet<UpstreamHost>): RuntimeEndpoint | undefined {
+  pick(inputs: HashInputs | undefined, exclude?: ReadonlySet<UpstreamHost>, anyLocality = false): RuntimeEndpoint | undefined {
     const outlier = this.state?.outlier;
     const all = outlier ? outlier.usable(this.endpoints, (e) => e.host.key) : this.endpoints;
     if (all.length === 0) return undefined;
@@ -74,7 +74,7 @@ export class RuntimeCluster {
       const rest = all.filter((e) => !exclude.has(e.host));
       if (rest.length > 0) candidates = rest;
     }
-    candidates = this.nearest(candidates);
+    if (!anyLocality) candidates = this.nearest(candidates);
     if (candidates.length === 1) return candidates[0];
     const picked = this.choose(candidates, inputs);
     if (picked && this.config.warmup && this.random() >= this.warmFactor(picked)) {
