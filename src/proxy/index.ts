@@ -28,7 +28,14 @@ export interface RunningProxy {
 
 const EMPTY_NODE: ProxyNode = { id: '', role: 'sidecar', pod: '', namespace: '', labels: {}, serviceAccount: '' };
 
-export function startProxy(opts: ProxyOptions): RunningProxy {
+/** A proxy's serving part: applies configurations to listeners; fed by a ConfigSource or by a primary process. */
+export interface ProxyCore {
+  apply(config: ProxyConfig): Promise<void>;
+  current(): ProxyConfig | undefined;
+  stop(): Promise<void>;
+}
+
+export function createProxyCore(opts: Omit<ProxyOptions, 'control' | 'namespace' | 'pod'>): ProxyCore {
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const hosts = new UpstreamHosts();
   const clock = opts.clock ?? systemClock;
@@ -41,11 +48,7 @@ export function startProxy(opts: ProxyOptions): RunningProxy {
     () => runtime?.config.node ?? EMPTY_NODE,
     opts.accessLog,
   );
-  const source = new ConfigSource({
-    control: opts.control,
-    namespace: opts.namespace,
-    pod: opts.pod,
-    log,
+  return {
     async apply(config) {
       const next = new ProxyRuntime(config, hosts, states, clock);
       const previous = runtime;
@@ -60,15 +63,25 @@ export function startProxy(opts: ProxyOptions): RunningProxy {
       states.retainOnly(new Set(next.clusters.keys()));
       if (!previous) log(`serving config version ${config.version}: ${config.listeners.map((l) => `${l.name}@${l.port}`).join(', ')}`);
     },
-  });
-  source.start();
-  return {
     current: () => runtime?.config,
     async stop() {
-      source.stop();
       admin?.close();
       await listeners.closeAll();
       hosts.closeAll();
+    },
+  };
+}
+
+export function startProxy(opts: ProxyOptions): RunningProxy {
+  const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const core = createProxyCore(opts);
+  const source = new ConfigSource({ control: opts.control, namespace: opts.namespace, pod: opts.pod, log, apply: (config) => core.apply(config) });
+  source.start();
+  return {
+    current: () => core.current(),
+    async stop() {
+      source.stop();
+      await core.stop();
     },
   };
 }

@@ -1,6 +1,7 @@
 /** `tack proxy`: the sidecar or gateway process itself (the same entrypoint runs in Kubernetes). */
 import type { Command } from 'commander';
 import { startProxy } from '../../proxy/index.js';
+import { isProxyWorker, runProxyWorker, startProxyPrimary } from '../../proxy/workers.js';
 import { AccessLog } from '../../proxy/access-log.js';
 import type { RequestLogEntry } from '../../proxy/http/request-context.js';
 
@@ -13,23 +14,32 @@ export function registerProxy(program: Command): void {
     .requiredOption('--pod <name>', "the pod's name")
     .option('--admin-port <port>', 'serve the admin endpoint (config dump, live cluster state) on 127.0.0.1:PORT')
     .option('--access-log', 'write an access log line per request to standard output')
-    .action((opts: { control: string; namespace: string; pod: string; adminPort?: string; accessLog?: boolean }) => {
+    .option('--concurrency <n>', 'worker processes sharing the listeners (Envoy\'s --concurrency)', '1')
+    .action((opts: { control: string; namespace: string; pod: string; adminPort?: string; accessLog?: boolean; concurrency: string }) => {
       const log = (m: string): void => void process.stderr.write(`${new Date().toISOString()} ${m}\n`);
       const accessLog = opts.accessLog ? new AccessLog((text) => process.stdout.write(text)) : undefined;
-      const proxy = startProxy({
+      const options = {
         control: opts.control,
         namespace: opts.namespace,
         pod: opts.pod,
         log,
         ...(accessLog ? { accessLog: (e: RequestLogEntry) => accessLog.record(e) } : {}),
         ...(opts.adminPort ? { adminPort: Number(opts.adminPort) } : {}),
-      });
+      };
+      const concurrency = Math.max(1, Number(opts.concurrency) || 1);
+      let stopProxy: () => Promise<void>;
+      if (isProxyWorker()) stopProxy = runProxyWorker(options);
+      else if (concurrency > 1) stopProxy = startProxyPrimary(options, concurrency);
+      else {
+        const proxy = startProxy(options);
+        stopProxy = () => proxy.stop();
+      }
       let stopping = false;
       const stop = (): void => {
         if (stopping) return;
         stopping = true;
         accessLog?.flush();
-        void proxy.stop().then(() => process.exit(0));
+        void stopProxy().then(() => process.exit(0));
         setTimeout(() => process.exit(0), 3_000).unref();
       };
       process.on('SIGTERM', stop);

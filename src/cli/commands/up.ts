@@ -20,6 +20,8 @@ export const DEFAULT_HTTPS_PORT = 8443;
 
 interface UpOptions {
   filename: string[];
+  accessLog: boolean;
+  proxyConcurrency: string;
   httpPort: string;
   httpsPort: string;
   controlPort: string;
@@ -47,6 +49,8 @@ export function registerUp(program: Command): void {
     .option('--gateway-port <mapping...>', 'host port for another Gateway server port, as SERVER=HOST (e.g. 8443=18443)', [])
     .option('--control-port <port>', 'port of the control API, dashboard and metrics', String(DEFAULT_CONTROL_PORT))
     .option('-n, --namespace <ns>', 'namespace for resources that name none', 'default')
+    .option('--no-access-log', "do not log each request in the proxies' logs")
+    .option('--proxy-concurrency <n>', 'worker processes per proxy (Envoy\'s --concurrency)', '1')
     .action(async (opts: UpOptions) => {
       const log = (m: string): void => void process.stdout.write(`${stamp()} ${m}\n`);
       const controlPort = port(opts.controlPort, '--control-port');
@@ -93,6 +97,8 @@ export function registerUp(program: Command): void {
         controlAddress: `127.0.0.1:${controlPort}`,
         logDir: join(runDir, 'logs'),
         gatewayPorts,
+        accessLog: opts.accessLog,
+        proxyConcurrency: Math.max(1, Number(opts.proxyConcurrency) || 1),
         proxyHasConfig: (ns, pod) => push.hasConfig(ns, pod),
         forgetProxy: (ns, pod) => push.remove(ns, pod),
         log,

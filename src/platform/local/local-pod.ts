@@ -21,6 +21,8 @@ export interface PodPorts {
 
 export interface PodHost {
   controlAddress: string;
+  accessLog: boolean;
+  proxyConcurrency: number;
   logDir: string;
   lookup: EnvContext['lookup'];
   /** Has this pod's proxy acknowledged a configuration? */
@@ -114,8 +116,9 @@ export class LocalPod {
           command: process.execPath,
           args: [
             join(DIST_DIR, 'cli', 'main.js'), 'proxy', '--control', this.host.controlAddress, '--namespace', this.plan.namespace, '--pod', this.plan.name,
-            // Access logs on, as in Istio's demo profile: `tack logs POD -c istio-proxy` shows each request and its flags.
-            '--access-log',
+            // Access logs on by default, as in Istio's demo profile: `tack logs POD -c istio-proxy` shows each request and its flags.
+            ...(this.host.accessLog ? ['--access-log'] : []),
+            ...(this.host.proxyConcurrency > 1 ? ['--concurrency', String(this.host.proxyConcurrency)] : []),
             ...(this.ports.adminPort !== undefined ? ['--admin-port', String(this.ports.adminPort)] : []),
           ],
           env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },

@@ -18,6 +18,10 @@ export interface RunnerOptions {
   logDir: string;
   /** Host port for each Gateway server port (80 → --http-port ...). */
   gatewayPorts: Record<number, number>;
+  /** Proxies log each request (on by default, as in Istio's demo profile). */
+  accessLog?: boolean;
+  /** Worker processes per proxy. */
+  proxyConcurrency?: number;
   proxyHasConfig(namespace: string, pod: string): boolean;
   forgetProxy(namespace: string, pod: string): void;
   log(message: string): void;
@@ -53,6 +57,8 @@ export class LocalRunner {
   ) {
     this.host = {
       controlAddress: opts.controlAddress,
+      accessLog: opts.accessLog ?? true,
+      proxyConcurrency: opts.proxyConcurrency ?? 1,
       logDir: opts.logDir,
       lookup: (kind, ns, name) => store.get(kind, ns, name),
       proxyHasConfig: opts.proxyHasConfig,
