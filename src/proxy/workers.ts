@@ -9,7 +9,7 @@ import { ConfigSource } from './config-source.js';
 import { createProxyCore, type ProxyOptions } from './index.js';
 
 type ToWorker = { type: 'config'; version: string; config: ProxyConfig };
-type FromWorker = { type: 'applied'; version: string; error?: string };
+type FromWorker = { type: 'applied'; version: string; error?: string } | { type: 'ready' };
 
 export function isProxyWorker(): boolean {
   return cluster.isWorker && process.env.TACK_PROXY_WORKER !== undefined;
@@ -41,7 +41,17 @@ export function startProxyPrimary(opts: ProxyOptions, concurrency: number): () =
       ),
     ).then(() => undefined);
   const source = new ConfigSource({ control: opts.control, namespace: opts.namespace, pod: opts.pod, log, apply: applyAll });
-  source.start();
+  // Subscribe only once every worker listens for configurations: messages sent earlier would be lost.
+  void Promise.all(workers.map((w) => new Promise<void>((resolve) => {
+    const onReady = (m: FromWorker): void => {
+      if (m.type !== 'ready') return;
+      w.off('message', onReady);
+      resolve();
+    };
+    w.on('message', onReady);
+  }))).then(() => {
+    if (!stopping) source.start();
+  });
   return async () => {
     stopping = true;
     source.stop();
@@ -63,5 +73,6 @@ export function runProxyWorker(opts: Omit<ProxyOptions, 'control' | 'namespace' 
       (err: unknown) => process.send?.({ type: 'applied', version: m.version, error: err instanceof Error ? err.message : String(err) } satisfies FromWorker),
     );
   });
+  process.send?.({ type: 'ready' } satisfies FromWorker);
   return () => core.stop();
 }
