@@ -47,21 +47,26 @@ function workloads(services: number, perService: number): WorkloadInstance[] {
 /** A stand-in proxy: subscribes, and ACKs every config it receives. */
 function subscriber(port: number, w: WorkloadInstance, onConfig: (version: string) => void): () => void {
   const req = http.get({ host: '127.0.0.1', port, path: `/v1/proxies/${w.namespace}/${w.name}/config`, agent: false }, (res) => {
-    let buf = '';
+    let parts: string[] = [];
     res.setEncoding('utf8');
-    res.on('data', (c: string) => {
-      buf += c;
+    res.on('data', (chunk: string) => {
+      let start = 0;
       let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        const m = JSON.parse(line) as { type: string; version: string };
-        if (m.type !== 'config') continue;
-        const body = JSON.stringify({ version: m.version, ok: true });
+      while ((nl = chunk.indexOf('\n', start)) >= 0) {
+        parts.push(chunk.slice(start, nl));
+        const line = parts.join('');
+        parts = [];
+        start = nl + 1;
+        // A real proxy parses the config in its own process; this stand-in reads only the version.
+        const m = /^\{"type":"(\w+)"(?:,"version":"(\d+)")?/.exec(line);
+        if (m?.[1] !== 'config') continue;
+        const version = m[2] ?? '';
+        const body = JSON.stringify({ version, ok: true });
         const ack = http.request({ host: '127.0.0.1', port, method: 'POST', path: `/v1/proxies/${w.namespace}/${w.name}/ack`, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (r) => r.resume());
         ack.end(body);
-        onConfig(m.version);
+        onConfig(version);
       }
+      if (start < chunk.length) parts.push(chunk.slice(start));
     });
   });
   req.on('error', () => undefined);

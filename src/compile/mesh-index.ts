@@ -5,6 +5,7 @@ import type { DestinationRuleObject } from '../api/kinds/destination-rule.js';
 import type { GatewayObject } from '../api/kinds/gateway.js';
 import type { SidecarObject } from '../api/kinds/sidecar.js';
 import { buildRegistry, type ServiceRegistry, type StoreSnapshot, type WorkloadInstance } from '../store/index.js';
+import { hostCovers, resolveHost } from './hosts.js';
 
 export type VirtualServiceResource = Resource<VirtualServiceObject>;
 export type DestinationRuleResource = Resource<DestinationRuleObject>;
@@ -19,8 +20,19 @@ export interface MeshSettings {
 
 export const DEFAULT_MESH_SETTINGS: MeshSettings = { rootNamespace: 'istio-system', outboundTrafficPolicy: 'ALLOW_ANY' };
 
+/** Resources grouped by the host they name (resolved in their namespace), built once per snapshot. */
+export interface HostIndex<T> {
+  exact: Map<string, T[]>;
+  /** Resources naming wildcard hosts (`*.example.com`, `*`), checked in order. */
+  wildcard: { host: string; item: T }[];
+}
+
 export interface MeshIndex {
   revision: number;
+  /** VirtualServices bound to the mesh, by host. */
+  meshVirtualServicesByHost: HostIndex<VirtualServiceResource>;
+  /** DestinationRules by namespace, then host. */
+  destinationRulesByNamespace: Map<string, HostIndex<DestinationRuleResource>>;
   registry: ServiceRegistry;
   virtualServices: readonly VirtualServiceResource[];
   destinationRules: readonly DestinationRuleResource[];
@@ -32,15 +44,50 @@ export interface MeshIndex {
 
 const cache = new WeakMap<StoreSnapshot, MeshIndex>();
 
+function addToHostIndex<T>(idx: HostIndex<T>, host: string, item: T): void {
+  if (host.startsWith('*')) {
+    idx.wildcard.push({ host, item });
+    return;
+  }
+  const list = idx.exact.get(host) ?? [];
+  if (!list.includes(item)) list.push(item);
+  idx.exact.set(host, list);
+}
+
+/** Items whose host is `hostname` exactly, then those whose wildcard covers it; in store order within each. */
+export function lookupHost<T>(idx: HostIndex<T> | undefined, hostname: string): T[] {
+  if (!idx) return [];
+  const out = [...(idx.exact.get(hostname) ?? [])];
+  for (const w of idx.wildcard) if (hostCovers(w.host, hostname) && !out.includes(w.item)) out.push(w.item);
+  return out;
+}
+
 /** The index of a snapshot; built once and shared by every proxy's generation. */
 export function indexSnapshot(snapshot: StoreSnapshot, mesh: MeshSettings = DEFAULT_MESH_SETTINGS): MeshIndex {
   const hit = cache.get(snapshot);
   if (hit && hit.mesh === mesh) return hit;
+  const virtualServices = snapshot.byKind('VirtualService') as VirtualServiceResource[];
+  const destinationRules = snapshot.byKind('DestinationRule') as DestinationRuleResource[];
+  const meshBound = virtualServices.filter((vs) => {
+    const gws = vs.object.spec.gateways ?? [];
+    return gws.length === 0 || gws.includes('mesh');
+  });
+  const drIndex = new Map<string, HostIndex<DestinationRuleResource>>();
+  for (const dr of destinationRules) {
+    const ns = dr.namespace ?? 'default';
+    const idx = drIndex.get(ns) ?? { exact: new Map(), wildcard: [] };
+    addToHostIndex(idx, resolveHost(dr.object.spec.host, ns), dr);
+    drIndex.set(ns, idx);
+  }
+  const vsIndex: HostIndex<VirtualServiceResource> = { exact: new Map(), wildcard: [] };
+  for (const vs of meshBound) for (const h of vs.object.spec.hosts ?? []) addToHostIndex(vsIndex, resolveHost(h, vs.namespace ?? 'default'), vs);
   const index: MeshIndex = {
     revision: snapshot.revision,
+    meshVirtualServicesByHost: vsIndex,
+    destinationRulesByNamespace: drIndex,
     registry: buildRegistry(snapshot),
-    virtualServices: snapshot.byKind('VirtualService') as VirtualServiceResource[],
-    destinationRules: snapshot.byKind('DestinationRule') as DestinationRuleResource[],
+    virtualServices,
+    destinationRules,
     gateways: snapshot.byKind('Gateway') as GatewayResource[],
     sidecars: snapshot.byKind('Sidecar') as SidecarResource[],
     workloads: snapshot.workloads,

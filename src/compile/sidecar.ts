@@ -5,8 +5,8 @@ import { isHttpProtocol, visibleFrom } from '../store/index.js';
 import type { ClusterConfig, ListenerConfig, ProxyConfig, ProxyNode, RouteTableConfig, VirtualHostConfig } from './config.js';
 import { ClusterSet } from './clusters.js';
 import { defaultRoute, translateHttpRoutes, type RouteContext } from './http-routes.js';
-import { exportedTo, hostCovers, resolveHost, serviceDomains } from './hosts.js';
-import type { MeshIndex, VirtualServiceResource } from './mesh-index.js';
+import { exportedTo, serviceDomains } from './hosts.js';
+import { lookupHost, type MeshIndex, type VirtualServiceResource } from './mesh-index.js';
 import { outboundTrafficPolicyFor } from './sidecar-scope.js';
 
 export function sidecarNode(w: WorkloadInstance): ProxyNode {
@@ -14,18 +14,14 @@ export function sidecarNode(w: WorkloadInstance): ProxyNode {
   return { id: `${w.name}.${w.namespace}`, role: 'sidecar', pod: w.name, namespace: w.namespace, labels: w.labels, serviceAccount: w.serviceAccount, ...(locality ? { locality } : {}) };
 }
 
-function meshBound(vs: VirtualServiceResource): boolean {
-  const gws = vs.object.spec.gateways ?? [];
-  return gws.length === 0 || gws.includes('mesh');
-}
 
 /** The VirtualService that governs `hostname` for sidecars in `namespace`: the oldest visible one. */
 function virtualServiceFor(index: MeshIndex, hostname: string, namespace: string): VirtualServiceResource | undefined {
-  return index.virtualServices.find((vs) => {
-    const vsNs = vs.namespace ?? 'default';
-    if (!meshBound(vs) || !exportedTo(vs.object.spec.exportTo, vsNs, namespace)) return false;
-    return (vs.object.spec.hosts ?? []).some((h) => hostCovers(resolveHost(h, vsNs), hostname));
-  });
+  const candidates = lookupHost(index.meshVirtualServicesByHost, hostname).filter((vs) => exportedTo(vs.object.spec.exportTo, vs.namespace ?? 'default', namespace));
+  if (candidates.length <= 1) return candidates[0];
+  // Oldest first, as the store orders them.
+  const order = new Map(index.virtualServices.map((vs, i) => [vs, i]));
+  return candidates.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0))[0];
 }
 
 function inboundListeners(w: WorkloadInstance, index: MeshIndex, clusters: ClusterSet): ListenerConfig[] {
@@ -41,8 +37,32 @@ function inboundListeners(w: WorkloadInstance, index: MeshIndex, clusters: Clust
   return out;
 }
 
-export function compileSidecar(index: MeshIndex, w: WorkloadInstance): ProxyConfig {
-  const node = sidecarNode(w);
+interface OutboundPart {
+  routes: Record<string, RouteTableConfig>;
+  clusters: ClusterSet;
+}
+
+const outboundCache = new WeakMap<MeshIndex, Map<string, OutboundPart>>();
+
+/**
+ * What the caller's identity changes in the outbound routes: its namespace always (name resolution,
+ * exportTo, DestinationRule lookup), its labels only when some VirtualService matches on them.
+ */
+function outboundKey(index: MeshIndex, w: WorkloadInstance): string {
+  const labelDependent = index.virtualServices.some((vs) => (vs.object.spec.http ?? []).some((r) => (r.match ?? []).some((m) => m.sourceLabels !== undefined || m.sourceNamespace !== undefined)));
+  return labelDependent ? `${w.namespace}|${JSON.stringify(Object.entries(w.labels).sort())}` : w.namespace;
+}
+
+/** The outbound route tables and clusters, shared by every sidecar with the same key in one snapshot. */
+function outboundPart(index: MeshIndex, w: WorkloadInstance, node: ProxyNode): OutboundPart {
+  let perIndex = outboundCache.get(index);
+  if (!perIndex) {
+    perIndex = new Map();
+    outboundCache.set(index, perIndex);
+  }
+  const key = outboundKey(index, w);
+  const hit = perIndex.get(key);
+  if (hit) return hit;
   const clusters = new ClusterSet(index, w.namespace);
   const tables = new Map<string, RouteTableConfig>();
   for (const service of index.registry.services) {
@@ -62,17 +82,27 @@ export function compileSidecar(index: MeshIndex, w: WorkloadInstance): ProxyConf
       tables.set(tableName, table);
     }
   }
+  const part = { routes: Object.fromEntries([...tables.entries()].sort(([a], [b]) => a.localeCompare(b))), clusters };
+  perIndex.set(key, part);
+  return part;
+}
+
+export function compileSidecar(index: MeshIndex, w: WorkloadInstance): ProxyConfig {
+  const node = sidecarNode(w);
+  const shared = outboundPart(index, w, node);
+  // Inbound clusters are this pod's own; the shared outbound ones are reused as they are.
+  const own = new ClusterSet(index, w.namespace);
   const listeners: ListenerConfig[] = [];
   if (w.outboundPort !== undefined) {
     listeners.push({ name: 'outbound', direction: 'outbound', address: w.address, port: w.outboundPort, protocol: 'HTTP', routeTablePrefix: '' });
   }
-  listeners.push(...inboundListeners(w, index, clusters));
+  listeners.push(...inboundListeners(w, index, own));
   return {
     version: String(index.revision),
     node,
     listeners,
-    routes: Object.fromEntries([...tables.entries()].sort(([a], [b]) => a.localeCompare(b))),
-    clusters: clusters.build(),
+    routes: shared.routes,
+    clusters: { ...shared.clusters.build(), ...own.build() },
     outboundTrafficPolicy: outboundTrafficPolicyFor(index, w),
   };
 }

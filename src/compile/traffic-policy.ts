@@ -3,7 +3,8 @@ import type { TrafficPolicy, Subset } from '../api/kinds/destination-rule.js';
 import { parseDuration } from '../api/schema/duration.js';
 import type { ConnectionPoolConfig, ConsistentHashConfig, LbPolicy, OutlierDetectionConfig } from './config.js';
 import type { DestinationRuleResource, MeshIndex } from './mesh-index.js';
-import { exportedTo, hostCovers, resolveHost } from './hosts.js';
+import { exportedTo, resolveHost } from './hosts.js';
+import { lookupHost } from './mesh-index.js';
 
 /**
  * The DestinationRule that applies to `hostname` for a proxy in `proxyNamespace`: Istio looks in the
@@ -11,14 +12,11 @@ import { exportedTo, hostCovers, resolveHost } from './hosts.js';
  */
 export function findDestinationRule(index: MeshIndex, hostname: string, serviceNamespace: string, proxyNamespace: string): DestinationRuleResource | undefined {
   for (const ns of [proxyNamespace, serviceNamespace, index.mesh.rootNamespace]) {
+    const candidates = lookupHost(index.destinationRulesByNamespace.get(ns), hostname).filter((dr) => exportedTo(dr.object.spec.exportTo, ns, proxyNamespace));
     let best: DestinationRuleResource | undefined;
     let bestLen = -1;
-    for (const dr of index.destinationRules) {
-      const drNs = dr.namespace ?? 'default';
-      if (drNs !== ns) continue;
-      if (!exportedTo(dr.object.spec.exportTo, drNs, proxyNamespace)) continue;
-      const host = resolveHost(dr.object.spec.host, drNs);
-      if (!hostCovers(host, hostname)) continue;
+    for (const dr of candidates) {
+      const host = resolveHost(dr.object.spec.host, ns);
       const specificity = host === hostname ? Number.MAX_SAFE_INTEGER : host.length;
       if (specificity > bestLen) {
         best = dr;

@@ -74,18 +74,21 @@ export class ConfigSource {
         return;
       }
       this.backoff = MIN_BACKOFF_MS;
-      let buffered = '';
+      // Configs can be megabytes: keep chunks and look for the newline only in what just arrived.
+      let parts: string[] = [];
       let chain = Promise.resolve();
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
-        buffered += chunk;
+        let start = 0;
         let nl: number;
-        while ((nl = buffered.indexOf('\n')) >= 0) {
-          const line = buffered.slice(0, nl);
-          buffered = buffered.slice(nl + 1);
-          if (line.trim() === '') continue;
-          chain = chain.then(() => this.handle(line));
+        while ((nl = chunk.indexOf('\n', start)) >= 0) {
+          parts.push(chunk.slice(start, nl));
+          const line = parts.join('');
+          parts = [];
+          start = nl + 1;
+          if (line.trim() !== '') chain = chain.then(() => this.handle(line));
         }
+        if (start < chunk.length) parts.push(chunk.slice(start));
       });
       res.on('end', () => this.retryLater('stream ended'));
       res.on('error', (e) => this.retryLater(e.message));

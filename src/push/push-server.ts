@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { createHash } from 'node:crypto';
 import type { AckMessage, ProxyConfig, PushMessage } from '../compile/config.js';
 import { compileProxyConfig, type MeshSettings, DEFAULT_MESH_SETTINGS } from '../compile/index.js';
 import type { ConfigStore } from '../store/index.js';
@@ -34,6 +35,46 @@ interface Subscription {
 }
 
 const DEBOUNCE_MS = 30;
+
+interface Memo {
+  json: string;
+  hash: string;
+}
+
+/**
+ * Route tables and clusters are shared between proxies (the compiler reuses them), so their JSON
+ * and its hash are made once per object, not once per proxy.
+ */
+const jsonMemo = new WeakMap<object, Memo>();
+function memo(value: object): Memo {
+  let m = jsonMemo.get(value);
+  if (m === undefined) {
+    const json = JSON.stringify(value);
+    m = { json, hash: createHash('sha1').update(json).digest('base64') };
+    jsonMemo.set(value, m);
+  }
+  return m;
+}
+
+/** The config's JSON without its version, and a fingerprint of it made from the parts' memoised hashes. */
+function configBody(config: ProxyConfig): { json: string; fingerprint: string } {
+  const hash = createHash('sha1');
+  const record = (r: Record<string, object>): string => {
+    let out = '{';
+    let first = true;
+    for (const [k, v] of Object.entries(r)) {
+      const m = memo(v);
+      hash.update(k).update(m.hash);
+      out += `${first ? '' : ','}${JSON.stringify(k)}:${m.json}`;
+      first = false;
+    }
+    return `${out}}`;
+  };
+  const head = `"node":${JSON.stringify(config.node)},"listeners":${JSON.stringify(config.listeners)}`;
+  hash.update(head).update(config.outboundTrafficPolicy);
+  const json = `${head},"routes":${record(config.routes)},"clusters":${record(config.clusters)},"outboundTrafficPolicy":${JSON.stringify(config.outboundTrafficPolicy)}`;
+  return { json, fingerprint: hash.digest('base64') };
+}
 const PING_MS = 15_000;
 
 export class PushServer {
@@ -125,15 +166,15 @@ export class PushServer {
       this.log(`cannot compile config for ${sub.namespace}/${sub.pod}: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
-    const { version: _version, ...rest } = config;
-    const fingerprint = JSON.stringify(rest);
+    const { json: body, fingerprint } = configBody(config);
     if (fingerprint === sub.sentFingerprint) return;
     sub.sentFingerprint = fingerprint;
     sub.sentVersion = config.version;
     sub.sentConfig = config;
     sub.sentAt = Date.now();
-    const message: PushMessage = { type: 'config', version: config.version, config };
-    sub.res.write(`${JSON.stringify(message)}\n`);
+    const version = JSON.stringify(config.version);
+    // The same shape as JSON.stringify({ type: 'config', version, config } satisfies PushMessage).
+    sub.res.write(`{"type":"config","version":${version},"config":{"version":${version},${body}}}\n`);
   }
 
   private broadcastPing(): void {

@@ -92,7 +92,42 @@ function endpointOf(w: WorkloadInstance, wp: WorkloadPort): RegistryEndpoint {
   return { address: w.address, port: wp.endpointPort, pod: `${w.name}.${w.namespace}`, namespace: w.namespace, labels: w.labels, sidecar: w.sidecar, ready: w.ready };
 }
 
-function fromService(r: Resource<ServiceObject>, workloads: readonly WorkloadInstance[]): RegistryService {
+/** Workloads by namespace and by `key=value` label, so a selector looks at few candidates. */
+export class WorkloadIndex {
+  private readonly byLabel = new Map<string, WorkloadInstance[]>();
+  private readonly byNamespace = new Map<string, WorkloadInstance[]>();
+
+  constructor(workloads: readonly WorkloadInstance[]) {
+    for (const w of workloads) {
+      const inNs = this.byNamespace.get(w.namespace);
+      if (inNs) inNs.push(w);
+      else this.byNamespace.set(w.namespace, [w]);
+      for (const [k, v] of Object.entries(w.labels)) {
+        const key = `${w.namespace}\u0000${k}=${v}`;
+        const list = this.byLabel.get(key);
+        if (list) list.push(w);
+        else this.byLabel.set(key, [w]);
+      }
+    }
+  }
+
+  /** Workloads in `namespace` whose labels include every selector entry. */
+  select(namespace: string, selector: Record<string, string> | undefined): WorkloadInstance[] {
+    if (!selector || Object.keys(selector).length === 0) return [];
+    let narrowest: WorkloadInstance[] | undefined;
+    for (const [k, v] of Object.entries(selector)) {
+      const list = this.byLabel.get(`${namespace}\u0000${k}=${v}`) ?? [];
+      if (!narrowest || list.length < narrowest.length) narrowest = list;
+    }
+    return (narrowest ?? []).filter((w) => selects(selector, w.labels));
+  }
+
+  inNamespace(namespace: string): readonly WorkloadInstance[] {
+    return this.byNamespace.get(namespace) ?? [];
+  }
+}
+
+function fromService(r: Resource<ServiceObject>, workloads: WorkloadIndex): RegistryService {
   const spec = r.object.spec ?? {};
   const namespace = r.namespace ?? 'default';
   const ports: RegistryPort[] = (spec.ports ?? []).map((p) => ({
@@ -101,7 +136,7 @@ function fromService(r: Resource<ServiceObject>, workloads: readonly WorkloadIns
     protocol: portProtocol(p.name, p.appProtocol, p.protocol),
     targetPort: p.targetPort ?? p.port,
   }));
-  const members = workloads.filter((w) => w.namespace === namespace && selects(spec.selector, w.labels));
+  const members = workloads.select(namespace, spec.selector);
   const endpoints = new Map<number, RegistryEndpoint[]>();
   for (const p of ports) {
     const list: RegistryEndpoint[] = [];
@@ -116,7 +151,7 @@ function fromService(r: Resource<ServiceObject>, workloads: readonly WorkloadIns
   return { hostname: serviceHostname(r.name, namespace), name: r.name, namespace, ports, endpoints, source: 'Service', exportTo, external: false, resource: r };
 }
 
-function fromServiceEntry(r: Resource<ServiceEntryObject>, workloads: readonly WorkloadInstance[]): RegistryService[] {
+function fromServiceEntry(r: Resource<ServiceEntryObject>, workloads: WorkloadIndex): RegistryService[] {
   const spec = r.object.spec;
   const namespace = r.namespace ?? 'default';
   const ports: RegistryPort[] = (spec.ports ?? []).map((p) => ({
@@ -131,8 +166,7 @@ function fromServiceEntry(r: Resource<ServiceEntryObject>, workloads: readonly W
     for (const p of ports) {
       const list: RegistryEndpoint[] = [];
       if (spec.workloadSelector?.labels) {
-        for (const w of workloads) {
-          if (w.namespace !== namespace || !selects(spec.workloadSelector.labels, w.labels)) continue;
+        for (const w of workloads.select(namespace, spec.workloadSelector.labels)) {
           const wp = targetWorkloadPort(w, p.targetPort);
           if (wp) list.push(endpointOf(w, wp));
         }
@@ -153,8 +187,9 @@ function fromServiceEntry(r: Resource<ServiceEntryObject>, workloads: readonly W
 
 export function buildRegistry(snapshot: StoreSnapshot): ServiceRegistry {
   const services: RegistryService[] = [];
-  for (const r of snapshot.byKind('Service')) services.push(fromService(r as Resource<ServiceObject>, snapshot.workloads));
-  for (const r of snapshot.byKind('ServiceEntry')) services.push(...fromServiceEntry(r as Resource<ServiceEntryObject>, snapshot.workloads));
+  const workloads = new WorkloadIndex(snapshot.workloads);
+  for (const r of snapshot.byKind('Service')) services.push(fromService(r as Resource<ServiceObject>, workloads));
+  for (const r of snapshot.byKind('ServiceEntry')) services.push(...fromServiceEntry(r as Resource<ServiceEntryObject>, workloads));
   const byHostname = new Map<string, RegistryService>();
   for (const s of services) if (!byHostname.has(s.hostname)) byHostname.set(s.hostname, s);
   return { services, byHostname };
