@@ -12,6 +12,7 @@ import type { UpstreamHost } from '../runtime/upstream.js';
 import type { Admission } from '../runtime/circuit-breaker.js';
 import type { Outcome } from '../runtime/outlier.js';
 import type { Clock } from '../clock.js';
+import { Cancellation } from '../cancellation.js';
 import { attempt, type AttemptOutcome } from './upstream-attempt.js';
 import { applyResponseOps, forwardableResponseHeaders } from './headers.js';
 import { REPLIES, sendLocalReply, type LocalReply } from './local-reply.js';
@@ -165,12 +166,12 @@ function mirror(plan: ForwardPlan, body: Buffer | undefined): void {
 }
 
 async function run(ctx: ListenerContext, req: IncomingMessage, res: ServerResponse, plan: ForwardPlan, entry: RequestLogEntry): Promise<void> {
-  const abort = new AbortController();
+  const abort = new Cancellation();
   let downstreamGone = false;
   res.once('close', () => {
     if (!res.writableFinished) {
       downstreamGone = true;
-      abort.abort();
+      abort.cancel();
     }
   });
   const deadline = plan.timeoutMs !== undefined ? Date.now() + plan.timeoutMs : undefined;
@@ -220,7 +221,7 @@ async function run(ctx: ListenerContext, req: IncomingMessage, res: ServerRespon
     }
     let admission: Admission | undefined;
     if (breaker) {
-      const admitted = await breaker.admit(host.key, abort.signal);
+      const admitted = await breaker.admit(host.key, abort);
       if (downstreamGone) {
         if (admitted !== 'overflow') admitted.release(undefined, false);
         entry.flags = 'DC';
@@ -246,7 +247,7 @@ async function run(ctx: ListenerContext, req: IncomingMessage, res: ServerRespon
       headers: plan.headers,
       body,
       timeoutMs,
-      signal: abort.signal,
+      signal: abort,
       connectTimeoutMs: plan.cluster.config.connectionPool?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       onSocket: (s) => {
         socket = s;

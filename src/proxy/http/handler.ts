@@ -196,7 +196,8 @@ function respond(ctx: ListenerContext, runtime: ProxyRuntime, req: IncomingMessa
     retries: action.retries,
     timeoutMs: headerTimeout(req) ?? action.timeoutMs,
     responseOps: [route.headers, weighted.headers],
-    hashInputs: hashInputsOf(req, target),
+    // Only consistent-hash clusters read the request's hash inputs.
+    hashInputs: cluster.config.consistentHash ? hashInputsOf(req, target) : undefined,
     clock: runtime.clock,
     ...(mirrors && mirrors.length > 0 ? { mirrors } : {}),
     ...(corsHeaders ? { extraResponseHeaders: corsHeaders } : {}),

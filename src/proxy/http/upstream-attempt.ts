@@ -1,6 +1,7 @@
 /** One try of a request against one upstream host, with its outcome classified as Envoy classifies it. */
 import http, { type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import type { UpstreamHost } from '../runtime/upstream.js';
+import type { CancelSignal } from '../cancellation.js';
 
 export type AttemptOutcome =
   | { kind: 'response'; response: IncomingMessage; request: http.ClientRequest }
@@ -18,7 +19,7 @@ export interface AttemptInput {
   body: Buffer | NodeJS.ReadableStream | undefined;
   timeoutMs: number | undefined;
   /** Aborts the attempt (downstream went away, or the route timeout fired). */
-  signal: AbortSignal;
+  signal: CancelSignal;
   connectTimeoutMs: number;
   /** Told which socket carries the attempt (for the circuit breaker's connection accounting). */
   onSocket?: (socket: import('node:net').Socket) => void;

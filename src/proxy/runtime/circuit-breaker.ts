@@ -6,6 +6,7 @@
  */
 import type { Socket } from 'node:net';
 import type { ConnectionPoolConfig } from '../../compile/config.js';
+import type { CancelSignal } from '../cancellation.js';
 
 const UNLIMITED = Number.MAX_SAFE_INTEGER;
 
@@ -74,7 +75,7 @@ export class CircuitBreaker {
    * Admits a request to `hostKey`, waiting for a connection when the cluster is at its limit.
    * Resolves to 'overflow' when a limit is exceeded.
    */
-  async admit(hostKey: string, signal?: AbortSignal): Promise<Admission | 'overflow'> {
+  async admit(hostKey: string, signal?: CancelSignal): Promise<Admission | 'overflow'> {
     if (this.active >= this.limits.maxRequests) return this.overflow();
     const canConnect = (): boolean => this.idleFor(hostKey) !== undefined || this.connections < this.limits.maxConnections;
     let counted = false;
