@@ -10,6 +10,7 @@ import { compileProxyConfig } from '../src/compile/index.js';
 import { PushServer } from '../src/push/index.js';
 import { createControlServer } from '../src/control/server.js';
 import { freePort } from './tools.js';
+import { LineSplitter } from '../src/proxy/ndjson.js';
 
 export interface ControlPlaneResult {
   services: number;
@@ -47,27 +48,18 @@ function workloads(services: number, perService: number): WorkloadInstance[] {
 /** A stand-in proxy: subscribes, and ACKs every config it receives. */
 function subscriber(port: number, w: WorkloadInstance, onConfig: (version: string) => void): () => void {
   const req = http.get({ host: '127.0.0.1', port, path: `/v1/proxies/${w.namespace}/${w.name}/config`, agent: false }, (res) => {
-    let parts: string[] = [];
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      let start = 0;
-      let nl: number;
-      while ((nl = chunk.indexOf('\n', start)) >= 0) {
-        parts.push(chunk.slice(start, nl));
-        const line = parts.join('');
-        parts = [];
-        start = nl + 1;
-        // A real proxy parses the config in its own process; this stand-in reads only the version.
-        const m = /^\{"type":"(\w+)"(?:,"version":"(\d+)")?/.exec(line);
-        if (m?.[1] !== 'config') continue;
-        const version = m[2] ?? '';
-        const body = JSON.stringify({ version, ok: true });
-        const ack = http.request({ host: '127.0.0.1', port, method: 'POST', path: `/v1/proxies/${w.namespace}/${w.name}/ack`, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (r) => r.resume());
-        ack.end(body);
-        onConfig(version);
-      }
-      if (start < chunk.length) parts.push(chunk.slice(start));
+    const lines = new LineSplitter((line) => {
+      // A real proxy parses the config in its own process; this stand-in reads only the version.
+      const m = /^\{"type":"(\w+)"(?:,"version":"(\d+)")?/.exec(line);
+      if (m?.[1] !== 'config') return;
+      const version = m[2] ?? '';
+      const body = JSON.stringify({ version, ok: true });
+      const ack = http.request({ host: '127.0.0.1', port, method: 'POST', path: `/v1/proxies/${w.namespace}/${w.name}/ack`, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (r) => r.resume());
+      ack.end(body);
+      onConfig(version);
     });
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => lines.push(chunk));
   });
   req.on('error', () => undefined);
   return () => req.destroy();

@@ -16,7 +16,6 @@ export interface FieldSupport {
 const yes: FieldSupport = { effect: 'yes' };
 const no: FieldSupport = { effect: 'no' };
 const partial = (note: string): FieldSupport => ({ effect: 'partial', note });
-const not = (note: string): FieldSupport => ({ effect: 'no', note });
 
 const POD_SPEC = (p: string): Record<string, FieldSupport> => ({
   [`${p}containers`]: partial('image (built-in samples), command, args, env, envFrom, ports, readinessProbe, workingDir'),

@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { AckMessage, ProxyConfig, PushMessage } from '../compile/config.js';
+import { LineSplitter } from './ndjson.js';
 
 export interface ConfigSourceOptions {
   /** `host:port` of the control plane. */
@@ -74,22 +75,12 @@ export class ConfigSource {
         return;
       }
       this.backoff = MIN_BACKOFF_MS;
-      // Configs can be megabytes: keep chunks and look for the newline only in what just arrived.
-      let parts: string[] = [];
       let chain = Promise.resolve();
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        let start = 0;
-        let nl: number;
-        while ((nl = chunk.indexOf('\n', start)) >= 0) {
-          parts.push(chunk.slice(start, nl));
-          const line = parts.join('');
-          parts = [];
-          start = nl + 1;
-          if (line.trim() !== '') chain = chain.then(() => this.handle(line));
-        }
-        if (start < chunk.length) parts.push(chunk.slice(start));
+      const lines = new LineSplitter((line) => {
+        chain = chain.then(() => this.handle(line));
       });
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => lines.push(chunk));
       res.on('end', () => this.retryLater('stream ended'));
       res.on('error', (e) => this.retryLater(e.message));
     });

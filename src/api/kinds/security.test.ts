@@ -1,11 +1,8 @@
-import { corpusPath } from '../../../test/support/corpus.js';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { corpusDocs, errors, expectRefusedLikeIstio as expectRefusedAsIstio } from '../../../test/support/corpus-docs.js';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { formatPath, loadText, validateDocuments, type Check, type LoadedDocument } from '../index.js';
+import { formatPath, loadText, validateDocuments, type Check } from '../index.js';
 
-const CORPUS = `${corpusPath()}/`;
 
 type SecurityKind = 'PeerAuthentication' | 'AuthorizationPolicy' | 'RequestAuthentication';
 
@@ -13,23 +10,8 @@ function validate(kind: SecurityKind, spec: unknown): Check[] {
   const { documents, checks } = loadText(stringify({ apiVersion: 'security.istio.io/v1', kind, metadata: { name: 'x', namespace: 'ns' }, spec }), 'case.yaml');
   return [...checks, ...validateDocuments(documents).checks];
 }
-const errors = (checks: Check[]) => checks.filter((c) => c.level === 'Error');
 
-function corpusDocs(relative: string): { doc: LoadedDocument; name: string; err?: string }[] {
-  if (!existsSync(CORPUS)) return [];
-  const { documents, checks } = loadText(readFileSync(CORPUS + relative, 'utf8'), relative);
-  if (checks.length > 0) throw new Error(`${relative} does not load: ${JSON.stringify(checks)}`);
-  return documents.map((doc) => {
-    const value = doc.value as Record<string, unknown>;
-    const err = typeof value._err === 'string' ? value._err : undefined;
-    delete value._err;
-    return { doc, name: String((value.metadata as { name?: unknown } | undefined)?.name), err };
-  });
-}
 
-function atField(path: string, field: string): boolean {
-  return path === field || path.startsWith(`${field}.`) || path.startsWith(`${field}[`) || path.endsWith(`.${field}`) || path.includes(`.${field}.`) || path.includes(`.${field}[`);
-}
 
 /** Istio's reasons that name no field and that tack words differently: the word to look for instead. */
 const REASON_WORDS: Record<string, string> = {
@@ -38,13 +20,9 @@ const REASON_WORDS: Record<string, string> = {
   'must be a valid duration greater than': 'invalid duration',
 };
 
+
 function expectRefusedLikeIstio(checks: Check[], err: string): void {
-  const errs = errors(checks);
-  expect(errs.length).toBeGreaterThan(0);
-  const field = /^([A-Za-z_][\w.[\]]*)(?::| in body)/.exec(err)?.[1];
-  const word = (REASON_WORDS[err] ?? err).toLowerCase();
-  if (field && !REASON_WORDS[err]) expect(errs.map((c) => c.path).some((p) => atField(p, field)), `${err} / ${JSON.stringify(errs)}`).toBe(true);
-  else expect(errs.some((c) => c.message.toLowerCase().includes(word)), `${err} / ${JSON.stringify(errs)}`).toBe(true);
+  expectRefusedAsIstio(checks, err, REASON_WORDS);
 }
 
 const selector = { matchLabels: { app: 'web' } };

@@ -264,7 +264,12 @@ function forwardInbound(ctx: ListenerContext, runtime: ProxyRuntime, req: Incomi
   }
   const headers = forwardableHeaders(req.headers);
   if (headers['x-forwarded-proto'] === undefined) headers['x-forwarded-proto'] = 'http';
-  forward(ctx, req, res, {
+  forward(ctx, req, res, plainPlan(cluster, req, target, headers), entry);
+}
+
+/** A forward with no route behind it (inbound, passthrough): no retries, no timeout, no header edits. */
+function plainPlan(cluster: RuntimeCluster, req: IncomingMessage, target: Target, headers: OutgoingHttpHeaders): ForwardPlan {
+  return {
     cluster,
     method: req.method ?? 'GET',
     path: target.query ? `${target.path}?${target.query}` : target.path,
@@ -273,7 +278,7 @@ function forwardInbound(ctx: ListenerContext, runtime: ProxyRuntime, req: Incomi
     timeoutMs: undefined,
     responseOps: [],
     hashInputs: undefined,
-  }, entry);
+  };
 }
 
 /** A host no route knows: Istio's PassthroughCluster (ALLOW_ANY) or BlackHoleCluster (REGISTRY_ONLY). */
@@ -288,15 +293,6 @@ function passthrough(ctx: ListenerContext, runtime: ProxyRuntime, req: IncomingM
   const cluster = new RuntimeCluster({ name: 'PassthroughCluster', service: '', port: target.port, lb: 'PASSTHROUGH', endpoints: [{ address: host, port: target.port, labels: {}, sidecar: false, weight: 1 }] }, ctx.hosts);
   const headers = forwardableHeaders(req.headers);
   headers.host = target.authority;
-  forward(ctx, req, res, {
-    cluster,
-    method: req.method ?? 'GET',
-    path: target.query ? `${target.path}?${target.query}` : target.path,
-    headers,
-    retries: { attempts: 0, retryOn: [], retriableStatusCodes: [], retryOtherHosts: false },
-    timeoutMs: undefined,
-    responseOps: [],
-    hashInputs: undefined,
-  }, entry);
+  forward(ctx, req, res, plainPlan(cluster, req, target, headers), entry);
 }
 

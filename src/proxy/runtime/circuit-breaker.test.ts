@@ -28,12 +28,6 @@ class FakeSocket extends EventEmitter {
   }
 }
 
-/** A socket that is already connected (as a reused keep-alive socket is). */
-function connected(): FakeSocket {
-  const s = new FakeSocket();
-  s.connecting = false;
-  return s;
-}
 
 const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
 
