@@ -204,7 +204,9 @@ async function run(ctx: ListenerContext, req: IncomingMessage, res: ServerRespon
   let last: AttemptOutcome | undefined;
   for (let n = 1; n <= maxAttempts; n++) {
     // retryRemoteLocalities: a retry may leave the nearest locality.
-    const endpoint = plan.cluster.pick(plan.hashInputs, plan.retries.retryOtherHosts ? tried : undefined, n > 1 && plan.retries.retryRemoteLocalities === true);
+    // Istio keeps a consistent-hash route's retries on the hashed host rather than moving the key.
+    const avoidTried = plan.retries.retryOtherHosts && plan.cluster.config.consistentHash === undefined;
+    const endpoint = plan.cluster.pick(plan.hashInputs, avoidTried ? tried : undefined, n > 1 && plan.retries.retryRemoteLocalities === true);
     if (!endpoint) {
       entry.flags = REPLIES.noHealthyUpstream.flag;
       sendLocalReply(res, REPLIES.noHealthyUpstream);
