@@ -3,6 +3,8 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { AckMessage } from '../compile/config.js';
 import { resolveKindName, refOf } from '../api/index.js';
+import { analyze } from '../api/analyze/index.js';
+import { isBuiltin } from '../api/builtins.js';
 import type { ConfigStore } from '../store/index.js';
 import type { PushServer } from '../push/index.js';
 import type { LocalRunner } from '../platform/local/runner.js';
@@ -89,6 +91,12 @@ async function handle(deps: ControlDeps, req: IncomingMessage, res: ServerRespon
     });
     upstream.on('timeout', () => upstream.destroy());
     upstream.on('error', (e) => sendJson(res, 502, { error: `proxy admin endpoint: ${e.message}` }));
+    return;
+  }
+  if (path === '/v1/analyze' && method === 'GET') {
+    // What `tack analyze` finds in the running mesh (its resources keep their files and lines).
+    const user = deps.store.list().filter((r) => !isBuiltin(r));
+    sendJson(res, 200, { checks: analyze(user), resources: user.length });
     return;
   }
   if (path === '/healthz/ready') {

@@ -97,6 +97,18 @@ describe('debugging commands', () => {
     expect((await httpGet(mesh.httpPort, '/', { host: 'extra.local' })).status).toBe(404);
   });
 
+  it('analyze without -f checks the running mesh', async () => {
+    const file = join(dir, 'broken-ref.yaml');
+    writeFileSync(file, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: dangling, namespace: echo}\nspec:\n  hosts: [dangling.local]\n  gateways: [istio-system/ingressgateway]\n  http:\n  - route:\n    - destination: {host: echo-service, subset: v9}\n');
+    expect((await mesh.tack(['apply', '-f', file])).code).toBe(0);
+    const r = await mesh.tack(['analyze']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`Error [IST0101] ${file}:9 (VirtualService echo/dangling)`);
+    expect(r.stdout).toContain('"echo-service+v9"');
+    await mesh.tack(['delete', '-f', file]);
+    expect((await mesh.tack(['analyze'])).code).toBe(0);
+  });
+
   it('answers malformed requests with 400 and keeps serving', async () => {
     const hostile: (string | Buffer)[] = [
       'GET / HTTP/1.1\r\nHost: echo.local\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',

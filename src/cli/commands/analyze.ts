@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadPaths, validateDocuments, formatCheck, hasErrors, type Check } from '../../api/index.js';
 import { analyze } from '../../api/analyze/index.js';
 import { readStdin } from '../stdin.js';
+import { controlPortOf, request } from '../control-client.js';
 
 export interface AnalyzeReport {
   checks: Check[];
@@ -16,6 +17,13 @@ export async function analyzeFiles(paths: readonly string[], opts: { namespace?:
   const findings = analyze(validated.resources, { builtins: opts.builtins ?? true, unchecked: validated.unchecked });
   const checks = [...loaded.checks, ...validated.checks, ...findings].sort(bySource);
   return { checks, resources: validated.resources.length, files: new Set(loaded.documents.map((d) => d.file)).size };
+}
+
+/** The running mesh's resources, analyzed by its control plane. */
+async function analyzeLive(controlPort: string | undefined): Promise<AnalyzeReport> {
+  const answer = await request<{ checks: Check[]; resources: number }>(controlPortOf(controlPort), 'GET', '/v1/analyze');
+  const checks = answer.body.checks.sort(bySource);
+  return { checks, resources: answer.body.resources, files: new Set(checks.map((c) => c.source?.file)).size || 1 };
 }
 
 function bySource(a: Check, b: Check): number {
@@ -41,13 +49,14 @@ export function registerAnalyze(program: Command): void {
   program
     .command('analyze')
     .description('check manifests for errors and cross-resource problems, as istioctl analyze does')
-    .requiredOption('-f, --filename <path...>', 'files or folders of manifests (- for standard input)')
+    .option('-f, --filename <path...>', 'files or folders of manifests (- for standard input); without it, the running mesh')
     .option('-n, --namespace <ns>', 'namespace for resources that name none', 'default')
     .option('-o, --output <format>', 'output format: text or json', 'text')
     .option('--no-builtins', 'do not assume the ingress gateway every tack mesh runs')
-    .action(async (opts: { filename: string[]; namespace: string; output: string; builtins: boolean }) => {
+    .option('--control-port <port>', 'control port of the mesh to analyze live (without -f)')
+    .action(async (opts: { filename?: string[]; namespace: string; output: string; builtins: boolean; controlPort?: string }) => {
       if (opts.output !== 'text' && opts.output !== 'json') throw new Error(`unknown output format "${opts.output}": use text or json`);
-      const report = await analyzeFiles(opts.filename, { namespace: opts.namespace, builtins: opts.builtins });
+      const report = opts.filename ? await analyzeFiles(opts.filename, { namespace: opts.namespace, builtins: opts.builtins }) : await analyzeLive(opts.controlPort);
       if (opts.output === 'json') {
         process.stdout.write(`${JSON.stringify(report.checks.map(checkToJson), null, 2)}\n`);
       } else if (report.checks.length === 0) {
