@@ -138,7 +138,10 @@ async function tackUp(dir: string, manifests: string, extra: string[] = []): Pro
   const s = start(process.execPath, [TACK, 'up', '-f', file, '--control-port', String(control), '--http-port', String(httpPort), '--https-port', String(https), '--no-access-log', ...extra], { cwd: REPO });
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (Date.now() > deadline) throw new Error(`tack up not ready:\n${s.output()}`);
+    if (Date.now() > deadline) {
+      await s.stop();
+      throw new Error(`tack up not ready:\n${s.output()}`);
+    }
     try {
       const r = await new Promise<number>((resolve, reject) => http.get({ host: '127.0.0.1', port: control, path: '/healthz/ready', agent: false }, (res) => { res.resume(); resolve(res.statusCode ?? 0); }).on('error', reject));
       if (r === 200) break;
