@@ -1,17 +1,12 @@
 /** Outbound clusters, created as routes name them: `outbound|<port>|<subset>|<hostname>`. */
 import type { RegistryService } from '../store/index.js';
+import { labelsInclude } from '../api/selectors.js';
 import type { ClusterConfig, EndpointConfig } from './config.js';
 import type { MeshIndex } from './mesh-index.js';
 import { connectionPoolOf, effectivePolicy, findDestinationRule, findSubset, lbOf, localityFailoverOf, localityOf, outlierDetectionOf, warmupOf } from './traffic-policy.js';
 
 export function outboundClusterName(port: number, subset: string | undefined, hostname: string): string {
   return `outbound|${port}|${subset ?? ''}|${hostname}`;
-}
-
-function labelsMatch(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
-  if (!selector) return true;
-  for (const [k, v] of Object.entries(selector)) if (labels[k] !== v) return false;
-  return true;
 }
 
 export class ClusterSet {
@@ -34,7 +29,7 @@ export class ClusterSet {
     if (subset && !subsetSpec) return name;
     const policy = effectivePolicy(dr, port, subsetSpec);
     const endpoints: EndpointConfig[] = (service.endpoints.get(port) ?? [])
-      .filter((e) => e.ready && labelsMatch(subsetSpec?.labels, e.labels))
+      .filter((e) => e.ready && labelsInclude(subsetSpec?.labels, e.labels))
       .map((e) => {
         const locality = localityOf(e.labels);
         return { address: e.address, port: e.port, ...(e.pod ? { pod: e.pod } : {}), labels: e.labels, sidecar: e.sidecar, weight: 1, ...(locality ? { locality } : {}) };

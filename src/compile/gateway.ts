@@ -1,12 +1,13 @@
 import { localityOf } from './traffic-policy.js';
+import { labelsInclude } from '../api/selectors.js';
 /** An ingress gateway's configuration: a listener per Gateway server port, routes from the VirtualServices bound to it. */
 import type { Server } from '../api/kinds/gateway.js';
 import type { WorkloadInstance } from '../store/index.js';
 import type { ListenerConfig, ProxyConfig, ProxyNode, RouteTableConfig, VirtualHostConfig } from './config.js';
 import { ClusterSet } from './clusters.js';
 import { translateHttpRoutes } from './http-routes.js';
-import { hostCovers, resolveHost } from './hosts.js';
-import type { GatewayResource, MeshIndex } from './mesh-index.js';
+import { hostCovers, resolveHost } from '../api/hosts.js';
+import type { MeshIndex } from './mesh-index.js';
 
 export function gatewayNode(w: WorkloadInstance): ProxyNode {
   const locality = localityOf(w.labels);
@@ -16,11 +17,6 @@ export function gatewayNode(w: WorkloadInstance): ProxyNode {
 interface BoundServer {
   gateway: string;
   server: Server;
-}
-
-function selects(gw: GatewayResource, labels: Record<string, string>): boolean {
-  const selector = gw.object.spec.selector ?? {};
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
 /** Server host `ns/host` applies to VirtualServices of namespace ns (`*` any, `.` the Gateway's own). */
@@ -50,7 +46,7 @@ function portPlan(index: MeshIndex, w: WorkloadInstance): (serverPort: number) =
   for (const s of index.registry.services) {
     if (s.namespace !== w.namespace || s.source !== 'Service') continue;
     const selector = (s.resource.object as { spec?: { selector?: Record<string, string> } }).spec?.selector;
-    if (!selector || !Object.entries(selector).every(([k, v]) => w.labels[k] === v)) continue;
+    if (!selector || !labelsInclude(selector, w.labels)) continue;
     for (const p of s.ports) if (typeof p.targetPort === 'number') toPod.set(p.port, p.targetPort);
   }
   const bindByPod = new Map<number, number>();
@@ -71,7 +67,7 @@ export function compileGateway(index: MeshIndex, w: WorkloadInstance): ProxyConf
   const byPort = new Map<number, BoundServer[]>();
   const bindOf = new Map<number, number>();
   for (const gw of index.gateways) {
-    if (!selects(gw, w.labels)) continue;
+    if (!labelsInclude(gw.object.spec.selector, w.labels)) continue;
     const name = `${gw.namespace ?? 'default'}/${gw.name}`;
     for (const server of gw.object.spec.servers ?? []) {
       const { podPort, bind } = plan(server.port.number);

@@ -1,31 +1,5 @@
-/** Istio's host rules as the compiler needs them. */
-import { CLUSTER_DOMAIN } from '../store/index.js';
-
-/** A name without dots is short for a Service in the namespace of the resource that names it. */
-export function resolveHost(host: string, namespace: string): string {
-  if (host === '*' || host.includes('.')) return host;
-  return `${host}.${namespace}.svc.${CLUSTER_DOMAIN}`;
-}
-
-/** Does host pattern `pattern` (exact, `*.suffix`, `*`) cover `host` (itself possibly a wildcard)? */
-export function hostCovers(pattern: string, host: string): boolean {
-  if (pattern === '*' || pattern === host) return true;
-  if (pattern.startsWith('*')) {
-    const suffix = pattern.slice(1);
-    return host.startsWith('*') ? host.slice(1).endsWith(suffix) : host.endsWith(suffix);
-  }
-  return false;
-}
-
-export function hostsOverlap(a: string, b: string): boolean {
-  return hostCovers(a, b) || hostCovers(b, a);
-}
-
-/** Is a resource with this exportTo visible from `namespace`? (`.` means the resource's own namespace.) */
-export function exportedTo(exportTo: readonly string[] | undefined, owner: string, namespace: string): boolean {
-  if (!exportTo || exportTo.length === 0) return true;
-  return exportTo.some((e) => e === '*' || e === namespace || (e === '.' && owner === namespace));
-}
+/** Host names as the compiler needs them beyond Istio's shared rules (src/api/hosts.ts). */
+import { CLUSTER_DOMAIN } from '../api/hosts.js';
 
 /**
  * The names a pod can use for a Service, as Kubernetes DNS resolves them from `fromNamespace`:

@@ -10,7 +10,7 @@ import type { Destination } from '../api/kinds/common.js';
 import type { ClusterSet } from './clusters.js';
 import { outboundClusterName } from './clusters.js';
 import type { MeshIndex, VirtualServiceResource } from './mesh-index.js';
-import { resolveHost } from './hosts.js';
+import { resolveHost } from '../api/hosts.js';
 
 /** Istio's default retry policy (1.24+): 2 attempts on connection-level failures, not on 503. */
 export const DEFAULT_RETRY_POLICY: RetryPolicyConfig = {

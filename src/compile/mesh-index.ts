@@ -5,7 +5,7 @@ import type { DestinationRuleObject } from '../api/kinds/destination-rule.js';
 import type { GatewayObject } from '../api/kinds/gateway.js';
 import type { SidecarObject } from '../api/kinds/sidecar.js';
 import { buildRegistry, type ServiceRegistry, type StoreSnapshot, type WorkloadInstance } from '../store/index.js';
-import { hostCovers, resolveHost } from './hosts.js';
+import { hostCovers, resolveHost } from '../api/hosts.js';
 
 export type VirtualServiceResource = Resource<VirtualServiceObject>;
 export type DestinationRuleResource = Resource<DestinationRuleObject>;

@@ -1,5 +1,6 @@
 /** Which Sidecar resource applies to a workload, and what it says about traffic to unknown hosts. */
 import type { WorkloadInstance } from '../store/index.js';
+import { labelsInclude } from '../api/selectors.js';
 import type { MeshIndex, SidecarResource } from './mesh-index.js';
 
 /** Istio's precedence: a Sidecar selecting the workload, then the namespace's default, then the root namespace's. */
@@ -7,7 +8,7 @@ export function sidecarFor(index: MeshIndex, w: WorkloadInstance): SidecarResour
   const inNs = index.sidecars.filter((s) => (s.namespace ?? 'default') === w.namespace);
   const selecting = inNs.find((s) => {
     const labels = s.object.spec.workloadSelector?.labels;
-    return labels !== undefined && Object.entries(labels).every(([k, v]) => w.labels[k] === v);
+    return labels !== undefined && labelsInclude(labels, w.labels);
   });
   if (selecting) return selecting;
   const nsDefault = inNs.find((s) => !s.object.spec.workloadSelector);

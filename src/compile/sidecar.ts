@@ -5,7 +5,8 @@ import { isHttpProtocol, visibleFrom } from '../store/index.js';
 import type { ClusterConfig, ListenerConfig, ProxyConfig, ProxyNode, RouteTableConfig, VirtualHostConfig } from './config.js';
 import { ClusterSet } from './clusters.js';
 import { defaultRoute, translateHttpRoutes, type RouteContext } from './http-routes.js';
-import { exportedTo, serviceDomains } from './hosts.js';
+import { serviceDomains } from './hosts.js';
+import { exportedTo } from '../api/hosts.js';
 import { lookupHost, type MeshIndex, type VirtualServiceResource } from './mesh-index.js';
 import { outboundTrafficPolicyFor } from './sidecar-scope.js';
 

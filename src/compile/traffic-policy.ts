@@ -3,7 +3,7 @@ import type { TrafficPolicy, Subset } from '../api/kinds/destination-rule.js';
 import { parseDuration } from '../api/schema/duration.js';
 import type { ConnectionPoolConfig, ConsistentHashConfig, LbPolicy, OutlierDetectionConfig } from './config.js';
 import type { DestinationRuleResource, MeshIndex } from './mesh-index.js';
-import { exportedTo, resolveHost } from './hosts.js';
+import { exportedTo, resolveHost } from '../api/hosts.js';
 import { lookupHost } from './mesh-index.js';
 
 /**

@@ -60,20 +60,18 @@ export class ListenerManager {
   }
 
   private context(entry: () => ListenerConfig): ListenerContext {
-    const hosts = this.hosts;
-    const ctx: ListenerContext = {
+    const node = this.node;
+    return {
       get listener() {
         return entry();
       },
-      current: this.current,
-      hosts,
       get node() {
-        return nodeOf();
+        return node();
       },
+      current: this.current,
+      hosts: this.hosts,
       ...(this.onComplete ? { onComplete: this.onComplete } : {}),
     };
-    const nodeOf = this.node;
-    return ctx;
   }
 
   private listen(key: string, config: ListenerConfig): Promise<OpenListener> {

@@ -3,12 +3,13 @@
  * Services, ServiceEntries and running workloads as Kubernetes and Istio compute them. Pure.
  */
 import type { ServiceObject } from '../api/kinds/service.js';
+import { labelsInclude } from '../api/selectors.js';
+import { serviceFqdn } from '../api/hosts.js';
 import type { ServiceEntryObject } from '../api/kinds/service-entry.js';
 import type { Resource } from '../api/index.js';
 import type { StoreSnapshot } from './config-store.js';
 import type { WorkloadInstance, WorkloadPort } from './workload.js';
 
-export const CLUSTER_DOMAIN = 'cluster.local';
 
 export type PortProtocol = 'HTTP' | 'HTTP2' | 'HTTPS' | 'GRPC' | 'TCP' | 'TLS' | 'UDP' | 'UNKNOWN';
 
@@ -72,14 +73,12 @@ export function isHttpProtocol(p: PortProtocol): boolean {
   return p === 'HTTP' || p === 'HTTP2' || p === 'GRPC' || p === 'UNKNOWN';
 }
 
-export function serviceHostname(name: string, namespace: string): string {
-  return `${name}.${namespace}.svc.${CLUSTER_DOMAIN}`;
-}
+/** `reviews.default.svc.cluster.local`. */
+export const serviceHostname = serviceFqdn;
 
+/** A Service with no selector (or an empty one) selects no pods: its endpoints are managed elsewhere. */
 function selects(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
-  if (!selector || Object.keys(selector).length === 0) return false;
-  for (const [k, v] of Object.entries(selector)) if (labels[k] !== v) return false;
-  return true;
+  return selector !== undefined && Object.keys(selector).length > 0 && labelsInclude(selector, labels);
 }
 
 /** The workload port a Service targetPort lands on. An app listens where PORT says: its first declared port. */

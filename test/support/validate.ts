@@ -20,3 +20,11 @@ export function specDoc(apiVersion: string, kind: string, spec: string, name = '
     .join('\n');
   return `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: ${name}\nspec:\n${body}\n`;
 }
+
+/** One row of a table of invalid inputs: where validation must refuse it, and a word of why. */
+export interface InvalidCase {
+  name: string;
+  yaml: string;
+  path: string;
+  reason: RegExp;
+}

@@ -1,5 +1,6 @@
 /** A read-only view over a set of validated resources, shaped for the questions analyzers ask. */
 import { formatPath, type Check, type Level } from '../checks.js';
+import { labelsInclude } from '../selectors.js';
 import { builtinResources, isBuiltin } from '../builtins.js';
 import { refOf, type Resource } from '../resource.js';
 import type { VirtualServiceObject } from '../kinds/virtual-service.js';
@@ -167,7 +168,7 @@ export function selectorText(selector: Record<string, string> | undefined): stri
 
 /** Is every label of `sub` also in `sup`, with the same value? (An empty selector is in every one.) */
 export function selectorSubset(sub: Record<string, string> | undefined, sup: Record<string, string> | undefined): boolean {
-  return Object.entries(sub ?? {}).every(([k, v]) => sup?.[k] === v);
+  return labelsInclude(sub, sup);
 }
 
 /** A workload opted out of the sidecar with `sidecar.istio.io/inject: "false"` (annotation or label) is not in the mesh. */
@@ -175,9 +176,9 @@ export function inMesh(w: Workload): boolean {
   return w.annotations['sidecar.istio.io/inject'] !== 'false' && w.labels['sidecar.istio.io/inject'] !== 'false';
 }
 
+/** An absent selector selects nothing here (a Gateway or policy without one names no workload). */
 export function selectorMatches(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
-  if (!selector) return false;
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+  return selector !== undefined && labelsInclude(selector, labels);
 }
 
 /** User resources plus the built-in ones they do not replace (same kind, namespace and name). */

@@ -1,7 +1,7 @@
 /** Which hosts exist for a namespace: Services and ServiceEntry hosts, as Istio's service registry holds them. */
 import type { Resource } from '../resource.js';
 import type { AnalysisContext } from './context.js';
-import { hostMatches, resolveShortName, serviceFqdn } from './hosts.js';
+import { hostCovers, resolveHost, serviceFqdn } from '../hosts.js';
 
 export interface KnownHost {
   host: string;
@@ -42,7 +42,7 @@ export function knownHosts(ctx: AnalysisContext): KnownHost[] {
     for (const h of spec?.hosts ?? []) {
       if (typeof h !== 'string') continue;
       out.push({
-        host: resolveShortName(h, ns),
+        host: resolveHost(h, ns),
         ports: (spec?.ports ?? []).map((p) => ({ number: p?.number, ...(p?.name ? { name: p.name } : {}), ...(p?.protocol ? { protocol: p.protocol } : {}) })),
         source: 'ServiceEntry',
         namespace: ns,
@@ -62,5 +62,5 @@ export function knownHosts(ctx: AnalysisContext): KnownHost[] {
  */
 export function lookupHost(hosts: readonly KnownHost[], fqdn: string, fromNamespace: string, scope: readonly string[] = []): KnownHost[] {
   const targets = scope.length === 0 ? [fromNamespace] : scope.map((e) => (e === '.' ? fromNamespace : e));
-  return hosts.filter((k) => (k.host === fqdn || hostMatches(k.host, fqdn)) && targets.some((t) => visibleFrom(k.exportTo, k.namespace, t)));
+  return hosts.filter((k) => (k.host === fqdn || hostCovers(k.host, fqdn)) && targets.some((t) => visibleFrom(k.exportTo, k.namespace, t)));
 }

@@ -1,19 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments, stringify } from 'yaml';
-import { errorsOf, specDoc, validateYaml } from '../../../test/support/validate.js';
+import { errorsOf, specDoc, validateYaml, type InvalidCase } from '../../../test/support/validate.js';
 import { corpusPath } from '../../../test/support/corpus.js';
 
 const dr = (spec: string) => specDoc('networking.istio.io/v1', 'DestinationRule', spec, 'reviews');
 /** A DestinationRule for host `r` whose trafficPolicy is `policy`. */
 const tp = (policy: string) => dr(`host: r\ntrafficPolicy:\n${policy.replace(/^/gm, '  ')}`);
 
-interface Case {
-  name: string;
-  yaml: string;
-  path: string;
-  reason: RegExp;
-}
+type Case = InvalidCase;
 
 const invalid: Case[] = [
   { name: 'missing host', yaml: dr('subsets: [{name: v1}]'), path: 'spec.host', reason: /required/ },

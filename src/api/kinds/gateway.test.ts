@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments, stringify } from 'yaml';
-import { errorsOf, specDoc, validateYaml } from '../../../test/support/validate.js';
+import { errorsOf, specDoc, validateYaml, type InvalidCase } from '../../../test/support/validate.js';
 import { corpusPath } from '../../../test/support/corpus.js';
 
 const gw = (spec: string, name = 'ingress') => specDoc('networking.istio.io/v1', 'Gateway', spec, name);
@@ -10,12 +10,7 @@ const server = (body: string) => gw(`selector: {istio: ingressgateway}\nservers:
 const http = (extra = '') => server(`port: {number: 80, name: http, protocol: HTTP}\nhosts: ["*.example.com"]${extra ? `\n${extra}` : ''}`);
 const https = (tls: string) => server(`port: {number: 443, name: https, protocol: HTTPS}\nhosts: [bookinfo.example.com]\ntls: ${tls}`);
 
-interface Case {
-  name: string;
-  yaml: string;
-  path: string;
-  reason: RegExp;
-}
+type Case = InvalidCase;
 
 const invalid: Case[] = [
   { name: 'no servers', yaml: gw('selector: {istio: ingressgateway}'), path: 'spec.servers', reason: /at least one server/ },

@@ -1,19 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments, stringify } from 'yaml';
-import { errorsOf, specDoc, validateYaml } from '../../../test/support/validate.js';
+import { errorsOf, specDoc, validateYaml, type InvalidCase } from '../../../test/support/validate.js';
 import { corpusPath } from '../../../test/support/corpus.js';
 
 const sc = (spec: string) => specDoc('networking.istio.io/v1', 'Sidecar', spec, 'default');
 const egress = (listener: string) => sc(`egress:\n- ${listener.replace(/\n/g, '\n  ')}`);
 const ingress = (listener: string) => sc(`ingress:\n- ${listener.replace(/\n/g, '\n  ')}`);
 
-interface Case {
-  name: string;
-  yaml: string;
-  path: string;
-  reason: RegExp;
-}
+type Case = InvalidCase;
 
 const invalid: Case[] = [
   { name: 'empty configuration', yaml: sc('workloadSelector: {labels: {app: r}}'), path: 'spec', reason: /empty/ },

@@ -1,15 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { errorsOf, specDoc, validateYaml } from '../../../test/support/validate.js';
+import { errorsOf, specDoc, validateYaml, type InvalidCase } from '../../../test/support/validate.js';
 
 const vs = (spec: string) => specDoc('networking.istio.io/v1', 'VirtualService', spec, 'reviews');
 const route = (extra: string) => vs(`hosts: [reviews]\nhttp:\n- route:\n  - destination: {host: reviews}\n${extra.replace(/^/gm, '  ')}`);
 
-interface Case {
-  name: string;
-  yaml: string;
-  path: string;
-  reason: RegExp;
-}
+type Case = InvalidCase;
 
 const invalid: Case[] = [
   { name: 'negative weight', yaml: vs('hosts: [r]\nhttp:\n- route:\n  - destination: {host: r, subset: v1}\n    weight: -10\n  - destination: {host: r, subset: v2}\n    weight: 110'), path: 'spec.http[0].route[0].weight', reason: /negative/ },

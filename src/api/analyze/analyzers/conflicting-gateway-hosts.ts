@@ -1,7 +1,7 @@
 import { Codes } from '../../checks.js';
 import type { Analyzer } from '../analyzer.js';
 import type { TypedResource } from '../context.js';
-import { resolveGatewayRef } from '../hosts.js';
+import { resolveGatewayRef } from '../../hosts.js';
 
 /** Two VirtualServices bound to the same Gateway for the same host: their routes merge in an order users cannot control. */
 export const conflictingGatewayHostsAnalyzer: Analyzer = {

@@ -1,7 +1,7 @@
 import { Codes } from '../../checks.js';
 import type { Analyzer } from '../analyzer.js';
 import type { TypedResource } from '../context.js';
-import { hostsOverlap, resolveShortName } from '../hosts.js';
+import { hostsOverlap, resolveHost } from '../../hosts.js';
 
 type Scope = Set<string> | '*';
 
@@ -27,7 +27,7 @@ export const conflictingMeshHostsAnalyzer: Analyzer = {
       const gateways = vs.object.spec?.gateways ?? [];
       if (gateways.length > 0 && !gateways.includes('mesh')) return [];
       const ns = ctx.namespaceOf(vs);
-      return [{ vs, ns, hosts: (vs.object.spec?.hosts ?? []).map((h) => resolveShortName(h, ns)), scope: exportScope(vs, ns) }];
+      return [{ vs, ns, hosts: (vs.object.spec?.hosts ?? []).map((h) => resolveHost(h, ns)), scope: exportScope(vs, ns) }];
     });
     const conflicts = new Map<(typeof meshBound)[number], Set<string>>();
     const note = (entry: (typeof meshBound)[number], other: (typeof meshBound)[number], host: string): void => {

@@ -1,7 +1,7 @@
 import { Codes } from '../../checks.js';
 import type { Analyzer } from '../analyzer.js';
 import type { AnalysisContext, TypedResource } from '../context.js';
-import { resolveShortName } from '../hosts.js';
+import { resolveHost } from '../../hosts.js';
 import { knownHosts, lookupHost } from '../registry-view.js';
 import { destinationsOf } from './vs-destinations.js';
 
@@ -21,7 +21,7 @@ export const destinationHostAnalyzer: Analyzer = {
       const scope = (vs.object.spec?.exportTo ?? []).filter((e): e is string => typeof e === 'string');
       for (const use of destinationsOf(vs)) {
         const host = use.destination?.host ?? '';
-        const fqdn = resolveShortName(host, ns);
+        const fqdn = resolveHost(host, ns);
         const found = host === '' ? [] : lookupHost(hosts, fqdn, ns, scope);
         if (found.length === 0) {
           const where = scope.length > 0 ? ` visible in the namespaces this VirtualService is exported to (${scope.join(', ')})` : ` visible in namespace ${ns}`;

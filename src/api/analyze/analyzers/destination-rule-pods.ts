@@ -1,6 +1,6 @@
 import { Codes } from '../../checks.js';
 import type { Analyzer } from '../analyzer.js';
-import { hostsOverlap, resolveShortName } from '../hosts.js';
+import { hostsOverlap, resolveHost } from '../../hosts.js';
 import { knownHosts, lookupHost, visibleFrom, type KnownHost } from '../registry-view.js';
 import type { Workload } from '../context.js';
 
@@ -32,7 +32,7 @@ export const destinationRulePodsAnalyzer: Analyzer = {
       const host = dr.object.spec?.host;
       if (typeof host !== 'string' || host === '') continue;
       const scope = (dr.object.spec?.exportTo ?? []).filter((e): e is string => typeof e === 'string');
-      const fqdn = resolveShortName(host, ns);
+      const fqdn = resolveHost(host, ns);
       const found = fqdn.startsWith('*') ? hosts.filter((k) => hostsOverlap(fqdn, k.host) && visibleFrom(k.exportTo, k.namespace, ns)) : lookupHost(hosts, fqdn, ns, scope);
       if (found.length === 0) {
         ctx.report(dr, Codes.UnknownDestinationRuleHost, 'Warning', `The host "${host}" (${fqdn}) of this DestinationRule matches no Service or ServiceEntry visible in namespace ${ns}, so its policies apply to nothing. Fix the host, or create the Service`, ['spec', 'host']);

@@ -1,6 +1,6 @@
 import { Codes } from '../../checks.js';
 import type { Analyzer } from '../analyzer.js';
-import { resolveShortName } from '../hosts.js';
+import { resolveHost } from '../../hosts.js';
 import { destinationsOf } from './vs-destinations.js';
 
 /** A subset named by a VirtualService must be defined by a DestinationRule for that host. */
@@ -11,7 +11,7 @@ export const destinationSubsetAnalyzer: Analyzer = {
   analyze(ctx) {
     const subsetsByHost = new Map<string, Set<string>>();
     for (const dr of ctx.all('DestinationRule')) {
-      const host = resolveShortName(dr.object.spec?.host ?? '', ctx.namespaceOf(dr));
+      const host = resolveHost(dr.object.spec?.host ?? '', ctx.namespaceOf(dr));
       const set = subsetsByHost.get(host) ?? new Set<string>();
       for (const s of dr.object.spec?.subsets ?? []) if (s?.name) set.add(s.name);
       subsetsByHost.set(host, set);
@@ -22,7 +22,7 @@ export const destinationSubsetAnalyzer: Analyzer = {
         const subset = use.destination?.subset;
         const host = use.destination?.host ?? '';
         if (!subset) continue;
-        const fqdn = resolveShortName(host, ns);
+        const fqdn = resolveHost(host, ns);
         if (subsetsByHost.get(fqdn)?.has(subset)) continue;
         ctx.report(
           vs,

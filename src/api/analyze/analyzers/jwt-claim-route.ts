@@ -1,7 +1,7 @@
 import { Codes } from '../../checks.js';
 import type { Analyzer } from '../analyzer.js';
 import { selectorMatches, type TypedResource } from '../context.js';
-import { resolveGatewayRef } from '../hosts.js';
+import { resolveGatewayRef } from '../../hosts.js';
 import { ROOT_NAMESPACE } from './authorization-policies.js';
 import { gatewayWorkloads } from './gateway-selection.js';
 

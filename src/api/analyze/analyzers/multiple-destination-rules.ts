@@ -1,7 +1,7 @@
 import { Codes } from '../../checks.js';
 import type { Analyzer } from '../analyzer.js';
 import type { TypedResource } from '../context.js';
-import { resolveShortName } from '../hosts.js';
+import { resolveHost } from '../../hosts.js';
 
 /**
  * Several DestinationRules for one host (without workload selectors): Istio merges their subsets and
@@ -14,7 +14,7 @@ export const multipleDestinationRulesAnalyzer: Analyzer = {
     const byHost = new Map<string, TypedResource<'DestinationRule'>[]>();
     for (const dr of ctx.all('DestinationRule')) {
       if (dr.object.spec?.workloadSelector || !dr.object.spec?.host) continue;
-      const host = resolveShortName(dr.object.spec.host, ctx.namespaceOf(dr));
+      const host = resolveHost(dr.object.spec.host, ctx.namespaceOf(dr));
       byHost.set(host, [...(byHost.get(host) ?? []), dr]);
     }
     for (const [host, list] of byHost) {

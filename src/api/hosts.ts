@@ -1,8 +1,8 @@
-/** Istio's host naming rules, shared by the analyzers (and later the compiler). */
+/** Istio's host naming rules, shared by the analyzers, the registry and the compiler. */
 export const CLUSTER_DOMAIN = 'cluster.local';
 
 /** A name without dots is short for a Service in the namespace of the resource that names it. */
-export function resolveShortName(host: string, namespace: string): string {
+export function resolveHost(host: string, namespace: string): string {
   if (host === '*' || host.includes('.')) return host;
   return `${host}.${namespace}.svc.${CLUSTER_DOMAIN}`;
 }
@@ -11,20 +11,25 @@ export function serviceFqdn(name: string, namespace: string): string {
   return `${name}.${namespace}.svc.${CLUSTER_DOMAIN}`;
 }
 
-/** Does host pattern `pattern` (exact, `*.suffix` or `*`) match the concrete or wildcard `host`? */
-export function hostMatches(pattern: string, host: string): boolean {
+/** Does host pattern `pattern` (exact, `*.suffix`, `*`) cover `host` (itself possibly a wildcard)? */
+export function hostCovers(pattern: string, host: string): boolean {
   if (pattern === '*' || pattern === host) return true;
-  if (pattern.startsWith('*.')) {
+  if (pattern.startsWith('*')) {
     const suffix = pattern.slice(1);
-    if (host.startsWith('*.')) return host.slice(1).endsWith(suffix);
-    return host.endsWith(suffix);
+    return host.startsWith('*') ? host.slice(1).endsWith(suffix) : host.endsWith(suffix);
   }
   return false;
 }
 
 /** Do two host patterns share at least one name? */
 export function hostsOverlap(a: string, b: string): boolean {
-  return hostMatches(a, b) || hostMatches(b, a);
+  return hostCovers(a, b) || hostCovers(b, a);
+}
+
+/** Is a resource with this exportTo visible from `namespace`? (`.` means the resource's own namespace.) */
+export function exportedTo(exportTo: readonly string[] | undefined, owner: string, namespace: string): boolean {
+  if (!exportTo || exportTo.length === 0) return true;
+  return exportTo.some((e) => e === '*' || e === namespace || (e === '.' && owner === namespace));
 }
 
 /** `ns/name` or `name` (resolved in `namespace`) of a gateway reference; `mesh` stays `mesh`. */
