@@ -12,6 +12,9 @@ import { benchControlPlane } from './control-plane.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+/** `--only gateway,nginx`: a subset of cases by name, printed but not written to the report. */
+const onlyArg = args.indexOf('--only');
+const only = onlyArg >= 0 ? (args[onlyArg + 1] ?? '').split(',').filter(Boolean) : undefined;
 const ROUNDS = quick ? 1 : 3;
 const SECONDS = quick ? 3 : 5;
 const CONNECTIONS = [16, 64];
@@ -91,7 +94,8 @@ const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
 async function main(): Promise<void> {
   ensureTools(log);
   const dir = mkdtempSync(join(tmpdir(), 'tack-bench-'));
-  const cases: Case[] = [direct, nginxSplit, haproxySplit, tackGateway1, tackGateway2, tackSidecars];
+  const all: Case[] = [direct, nginxSplit, haproxySplit, tackGateway1, tackGateway2, tackSidecars];
+  const cases = only ? all.filter((c) => c.name === 'direct' || c.name === 'nginx' || only.some((o) => c.name.includes(o))) : all;
   const samples = new Map<string, Sample[]>();
   const upstream = await startUpstream(dir);
   try {
@@ -106,9 +110,16 @@ async function main(): Promise<void> {
   } finally {
     await upstream.stop();
   }
+  rmSync(dir, { recursive: true, force: true });
+  if (only) {
+    for (const c of cases) {
+      const m = (pick: (s: Sample) => number) => median((samples.get(c.name) ?? []).map(pick));
+      process.stdout.write(`${c.name}: ${f(m((s) => s.cpuUsPerReq[16] ?? NaN), 1)} µs/req @16, ${f(m((s) => s.cpuUsPerReq[64] ?? NaN), 1)} @64, ${f(m((s) => s.rps[16] ?? NaN))} req/s @16, p50/p90/p99 ${f(m((s) => s.p50), 2)}/${f(m((s) => s.p90), 2)}/${f(m((s) => s.p99), 2)} ms, ${f(m((s) => s.cores), 3)} cores @${RATE}/s, peak ${f(m((s) => s.peakMb), 0)} MB, errors ${f(m((s) => s.errors))}\n`);
+    }
+    return;
+  }
   log('control plane: 1,000 services, 10,000 endpoints, 100 proxies');
   const cp = await benchControlPlane();
-  rmSync(dir, { recursive: true, force: true });
 
   const med = (name: string, pick: (s: Sample) => number) => median((samples.get(name) ?? []).map(pick));
   const nginxCpu = med('nginx', (s) => s.cpuUsPerReq[16] ?? NaN);

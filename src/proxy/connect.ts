@@ -4,15 +4,15 @@
  * mesh's routing for plain-HTTP services); other tunnels go straight through, or nowhere under
  * REGISTRY_ONLY.
  */
-import type { IncomingMessage, Server } from 'node:http';
 import type net from 'node:net';
 import type { ListenerContext } from './http/request-context.js';
-import type { TunnelledSocket } from './http/handler.js';
 import { hostOf, portOf } from './runtime/route-table.js';
 import { pipeTo } from './tcp.js';
 
-export function handleConnect(ctx: ListenerContext, server: Server, req: IncomingMessage, socket: net.Socket, head: Buffer): void {
-  const target = req.url ?? '';
+/** Serves the HTTP inside an established tunnel to `port`, starting with the bytes already read. */
+export type ServeTunnel = (socket: net.Socket, port: number, head: Buffer) => void;
+
+export function handleConnect(ctx: ListenerContext, target: string, socket: net.Socket, head: Buffer, serveTunnel: ServeTunnel): void {
   const host = hostOf(target);
   const port = portOf(target, 0);
   if (!host || port === 0) {
@@ -23,9 +23,7 @@ export function handleConnect(ctx: ListenerContext, server: Server, req: Incomin
   const table = runtime.routeTables.get(`${ctx.listener.routeTablePrefix ?? ''}${port}`);
   if (table?.virtualHost(host)) {
     socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-    (socket as TunnelledSocket & net.Socket).tackTunnelPort = port;
-    if (head.length > 0) socket.unshift(head);
-    server.emit('connection', socket);
+    serveTunnel(socket, port, head);
     return;
   }
   if (runtime.config.outboundTrafficPolicy === 'REGISTRY_ONLY') {

@@ -1,7 +1,7 @@
 /** `tack proxy`: one sidecar or gateway, configured by the control plane. */
 import type { ProxyConfig, ProxyNode } from '../compile/config.js';
 import { ConfigSource } from './config-source.js';
-import { ListenerManager } from './listeners.js';
+import { ListenerManager, type HttpCodec } from './listeners.js';
 import { ProxyRuntime } from './runtime/proxy-runtime.js';
 import { UpstreamHosts } from './runtime/upstream.js';
 import type { RequestLogEntry } from './http/request-context.js';
@@ -18,6 +18,8 @@ export interface ProxyOptions {
   /** Port of the admin endpoint on 127.0.0.1 (config dump, live cluster state); none when absent. */
   adminPort?: number;
   clock?: Clock;
+  /** The HTTP/1.1 implementation behind the listeners (default: the lean codec). */
+  httpCodec?: HttpCodec;
 }
 
 export interface RunningProxy {
@@ -47,6 +49,7 @@ export function createProxyCore(opts: Omit<ProxyOptions, 'control' | 'namespace'
     hosts,
     () => runtime?.config.node ?? EMPTY_NODE,
     opts.accessLog,
+    opts.httpCodec ?? 'lean',
   );
   return {
     async apply(config) {

@@ -11,12 +11,20 @@ import { handleHttp } from './http/handler.js';
 import type { ListenerContext, RequestLogEntry } from './http/request-context.js';
 import { handleConnect } from './connect.js';
 import { proxyTcp } from './tcp.js';
+import { LeanHttpServer } from './h1/server.js';
+import { NodeRequest, NodeResponse, type TunnelledSocket } from './http/node-adapter.js';
+
+/** Which HTTP/1.1 implementation serves the listeners: tack's lean codec, or Node's `http` server. */
+export type HttpCodec = 'lean' | 'node';
 
 interface OpenListener {
   key: string;
   config: ListenerConfig;
   server: HttpServer | net.Server;
   sockets: Set<net.Socket>;
+  /** Closes connections that are between requests. */
+  closeIdle(): void;
+  destroyAll(): void;
 }
 
 function keyOf(l: ListenerConfig): string {
@@ -31,6 +39,7 @@ export class ListenerManager {
     private readonly hosts: UpstreamHosts,
     private readonly node: () => ProxyNode,
     private readonly onComplete?: (entry: RequestLogEntry) => void,
+    private readonly codec: HttpCodec = 'lean',
   ) {}
 
   /** Makes the open listeners match `wanted`. Rejects (opening nothing new) if a port cannot be bound. */
@@ -75,13 +84,27 @@ export class ListenerManager {
   }
 
   private listen(key: string, config: ListenerConfig): Promise<OpenListener> {
-    const holder: OpenListener = { key, config, server: undefined as unknown as net.Server, sockets: new Set() };
+    const holder: OpenListener = { key, config, server: undefined as unknown as net.Server, sockets: new Set(), closeIdle: () => undefined, destroyAll: () => undefined };
     const ctx = this.context(() => holder.config);
     let server: HttpServer | net.Server;
     if (config.protocol === 'TCP') {
       server = net.createServer((socket) => proxyTcp(ctx, socket));
+      holder.destroyAll = () => {
+        for (const s of holder.sockets) s.destroy();
+      };
+    } else if (this.codec === 'lean') {
+      const lean: LeanHttpServer = new LeanHttpServer({
+        request: (req, res) => handleHttp(ctx, req, res),
+        ...(config.direction === 'outbound' ? { connect: (target: string, socket: net.Socket, rest: Buffer) => handleConnect(ctx, target, socket, rest, (s, port, head) => lean.accept(s, port, head)) } : {}),
+      });
+      server = lean.server;
+      holder.closeIdle = () => lean.closeIdleConnections();
+      holder.destroyAll = () => {
+        lean.destroyAll();
+        for (const s of holder.sockets) s.destroy();
+      };
     } else {
-      const httpServer = http.createServer({ keepAlive: true, noDelay: true }, (req, res) => handleHttp(ctx, req, res));
+      const httpServer = http.createServer({ keepAlive: true, noDelay: true }, (req, res) => handleHttp(ctx, new NodeRequest(req), new NodeResponse(res)));
       httpServer.keepAliveTimeout = 60_000;
       httpServer.headersTimeout = 60_000;
       httpServer.requestTimeout = 0;
@@ -89,7 +112,19 @@ export class ListenerManager {
         if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
         else socket.destroy();
       });
-      if (config.direction === 'outbound') httpServer.on('connect', (req, socket, head) => handleConnect(ctx, httpServer, req, socket as net.Socket, head));
+      if (config.direction === 'outbound') {
+        httpServer.on('connect', (req, socket, head) =>
+          handleConnect(ctx, req.url ?? '', socket as net.Socket, head, (s, port, rest) => {
+            (s as TunnelledSocket & net.Socket).tackTunnelPort = port;
+            if (rest.length > 0) s.unshift(rest);
+            httpServer.emit('connection', s);
+          }),
+        );
+      }
+      holder.closeIdle = () => httpServer.closeIdleConnections();
+      holder.destroyAll = () => {
+        for (const s of holder.sockets) s.destroy();
+      };
       server = httpServer;
     }
     holder.server = server;
@@ -113,7 +148,7 @@ export class ListenerManager {
     this.open.delete(o.key);
     o.server.close();
     // Idle keep-alive connections would hold the port; busy ones finish their request first.
-    if ('closeIdleConnections' in o.server) (o.server as HttpServer).closeIdleConnections();
+    o.closeIdle();
   }
 
   async closeAll(): Promise<void> {
@@ -124,7 +159,7 @@ export class ListenerManager {
         (o) =>
           new Promise<void>((resolve) => {
             o.server.close(() => resolve());
-            for (const s of o.sockets) s.destroy();
+            o.destroyAll();
           }),
       ),
     );

@@ -1,9 +1,10 @@
 /** `tack proxy`: the sidecar or gateway process itself (the same entrypoint runs in Kubernetes). */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { startProxy } from '../../proxy/index.js';
 import { isProxyWorker, runProxyWorker, startProxyPrimary } from '../../proxy/workers.js';
 import { AccessLog } from '../../proxy/access-log.js';
 import type { RequestLogEntry } from '../../proxy/http/request-context.js';
+import type { HttpCodec } from '../../proxy/listeners.js';
 
 export function registerProxy(program: Command): void {
   program
@@ -15,7 +16,8 @@ export function registerProxy(program: Command): void {
     .option('--admin-port <port>', 'serve the admin endpoint (config dump, live cluster state) on 127.0.0.1:PORT')
     .option('--access-log', 'write an access log line per request to standard output')
     .option('--concurrency <n>', 'worker processes sharing the listeners (Envoy\'s --concurrency)', '1')
-    .action((opts: { control: string; namespace: string; pod: string; adminPort?: string; accessLog?: boolean; concurrency: string }) => {
+    .addOption(new Option('--http-codec <codec>', "HTTP/1.1 implementation: tack's lean codec, or Node's http server as a fallback").choices(['lean', 'node']).default('lean'))
+    .action((opts: { control: string; namespace: string; pod: string; adminPort?: string; accessLog?: boolean; concurrency: string; httpCodec: HttpCodec }) => {
       const log = (m: string): void => void process.stderr.write(`${new Date().toISOString()} ${m}\n`);
       const accessLog = opts.accessLog ? new AccessLog((text) => process.stdout.write(text)) : undefined;
       const options = {
@@ -23,6 +25,7 @@ export function registerProxy(program: Command): void {
         namespace: opts.namespace,
         pod: opts.pod,
         log,
+        httpCodec: opts.httpCodec,
         ...(accessLog ? { accessLog: (e: RequestLogEntry) => accessLog.record(e) } : {}),
         ...(opts.adminPort ? { adminPort: Number(opts.adminPort) } : {}),
       };

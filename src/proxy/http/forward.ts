@@ -4,7 +4,7 @@
  * another host, within maxRetries), bound everything by the route timeout, copy the request to
  * mirrors, then stream the response back with the headers Envoy adds.
  */
-import http, { type IncomingMessage, type ServerResponse, type OutgoingHttpHeaders } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import type { HeaderOpsConfig, RetryPolicyConfig } from '../../compile/config.js';
 import type { HashInputs, RuntimeCluster } from '../runtime/cluster.js';
@@ -17,6 +17,8 @@ import { attempt, type AttemptOutcome } from './upstream-attempt.js';
 import { applyResponseOps, forwardableResponseHeaders } from './headers.js';
 import { REPLIES, sendLocalReply, type LocalReply } from './local-reply.js';
 import type { ListenerContext, RequestLogEntry } from './request-context.js';
+import type { BodySource, DownstreamRequest, DownstreamResponse } from './exchange.js';
+import type { UpstreamResponse } from '../h1/client.js';
 
 export interface MirrorTarget {
   cluster: RuntimeCluster;
@@ -39,14 +41,16 @@ export interface ForwardPlan {
 }
 
 const socketBorn = new WeakMap<Socket, number>();
+/** Sockets carrying an idle timer from `retireSocket`, to clear when reused. */
+const idleTimed = new WeakSet<Socket>();
 
 /** Connection-level settings of the cluster's pool, applied when a socket is first used or reused. */
 function tuneSocket(s: Socket, pool: NonNullable<RuntimeCluster['config']['connectionPool']> | undefined): void {
   // A reused socket was idle: its idle timer no longer applies.
-  s.setTimeout(0);
-  if (socketBorn.has(s)) return;
+  if (idleTimed.delete(s)) s.setTimeout(0);
+  if (!pool || socketBorn.has(s)) return;
   socketBorn.set(s, Date.now());
-  if (pool?.tcpKeepaliveMs !== undefined) s.setKeepAlive(true, pool.tcpKeepaliveMs);
+  if (pool.tcpKeepaliveMs !== undefined) s.setKeepAlive(true, pool.tcpKeepaliveMs);
 }
 
 /** After an exchange: an idle connection closes after idleTimeout, an old one right away. */
@@ -57,7 +61,10 @@ function retireSocket(s: Socket | undefined, pool: NonNullable<RuntimeCluster['c
     s.destroy();
     return;
   }
-  if (pool.idleTimeoutMs !== undefined) s.setTimeout(pool.idleTimeoutMs, () => s.destroy());
+  if (pool.idleTimeoutMs !== undefined) {
+    idleTimed.add(s);
+    s.setTimeout(pool.idleTimeoutMs, () => s.destroy());
+  }
 }
 
 /** Bodies up to this size are kept so a retry or a mirror can resend them (Envoy's buffer limit is similar). */
@@ -66,22 +73,18 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const MIRROR_TIMEOUT_MS = 30_000;
 const GRPC_RETRY_STATUS: Record<string, string> = { '1': 'cancelled', '4': 'deadline-exceeded', '8': 'resource-exhausted', '13': 'internal', '14': 'unavailable' };
 
-function hasBody(req: IncomingMessage): boolean {
-  const len = req.headers['content-length'];
-  if (len !== undefined) return len !== '0';
-  return req.headers['transfer-encoding'] !== undefined;
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+function readBody(body: BodySource, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= limit) chunks.push(c);
+    body.start({
+      data: (c) => {
+        size += c.length;
+        if (size <= limit) chunks.push(c);
+      },
+      end: () => resolve(size <= limit ? Buffer.concat(chunks) : undefined),
+      error: reject,
     });
-    req.on('end', () => resolve(size <= limit ? Buffer.concat(chunks) : undefined));
-    req.on('error', reject);
   });
 }
 
@@ -98,7 +101,7 @@ export function retriable(outcome: AttemptOutcome, policy: RetryPolicyConfig, re
     case 'cancelled':
       return false;
     case 'response': {
-      const status = outcome.response.statusCode ?? 0;
+      const status = outcome.response.statusCode;
       if (on.includes('5xx') && status >= 500) return true;
       if (on.includes('gateway-error') && (status === 502 || status === 503 || status === 504)) return true;
       if (on.includes('retriable-4xx') && status === 409) return true;
@@ -135,12 +138,12 @@ function failureReply(outcome: AttemptOutcome, retried: boolean): LocalReply {
 }
 
 function outlierOutcome(o: AttemptOutcome): Outcome | undefined {
-  if (o.kind === 'response') return { kind: 'response', status: o.response.statusCode ?? 0 };
+  if (o.kind === 'response') return { kind: 'response', status: o.response.statusCode };
   if (o.kind === 'cancelled') return undefined;
   return { kind: 'local-failure' };
 }
 
-export function forward(ctx: ListenerContext, req: IncomingMessage, res: ServerResponse, plan: ForwardPlan, entry: RequestLogEntry): void {
+export function forward(ctx: ListenerContext, req: DownstreamRequest, res: DownstreamResponse, plan: ForwardPlan, entry: RequestLogEntry): void {
   run(ctx, req, res, plan, entry).catch(() => {
     if (!res.headersSent) sendLocalReply(res, REPLIES.upstreamReset);
     else res.destroy();
@@ -157,19 +160,30 @@ function mirror(plan: ForwardPlan, body: Buffer | undefined): void {
     const host = String(plan.headers.host ?? '');
     const colon = host.lastIndexOf(':');
     const shadowHost = colon > 0 && !host.endsWith(']') ? `${host.slice(0, colon)}-shadow${host.slice(colon)}` : `${host}-shadow`;
-    const req = http.request({ host: endpoint.host.address, port: endpoint.host.port, method: plan.method, path: plan.path, headers: { ...plan.headers, host: shadowHost }, agent: endpoint.host.agent, setHost: false });
-    req.setTimeout(MIRROR_TIMEOUT_MS, () => req.destroy());
-    req.on('response', (r) => r.resume());
-    req.on('error', () => undefined);
-    req.end(body);
+    try {
+      const exchange = endpoint.host.pool.request(
+        { method: plan.method, path: plan.path, headers: { ...plan.headers, host: shadowHost }, body, connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS },
+        {
+          socket: () => undefined,
+          response: (r) => {
+            clearTimeout(timer);
+            r.body.start({ data: () => undefined, end: () => undefined, error: () => undefined });
+          },
+          failure: () => clearTimeout(timer),
+        },
+      );
+      const timer = setTimeout(() => exchange.abort(), MIRROR_TIMEOUT_MS);
+    } catch {
+      // A copy that cannot even be written is dropped, as Envoy drops a failed shadow.
+    }
   }
 }
 
-async function run(ctx: ListenerContext, req: IncomingMessage, res: ServerResponse, plan: ForwardPlan, entry: RequestLogEntry): Promise<void> {
+async function run(ctx: ListenerContext, req: DownstreamRequest, res: DownstreamResponse, plan: ForwardPlan, entry: RequestLogEntry): Promise<void> {
   const abort = new Cancellation();
   let downstreamGone = false;
-  res.once('close', () => {
-    if (!res.writableFinished) {
+  res.onClose(() => {
+    if (!res.finished) {
       downstreamGone = true;
       abort.cancel();
     }
@@ -178,22 +192,22 @@ async function run(ctx: ListenerContext, req: IncomingMessage, res: ServerRespon
   const canRetry = plan.retries.attempts > 0;
   const mirrors = (plan.mirrors?.length ?? 0) > 0;
 
-  let body: Buffer | NodeJS.ReadableStream | undefined;
-  if (hasBody(req)) {
+  let body: Buffer | BodySource | undefined;
+  if (req.hasBody) {
     if (canRetry || mirrors) {
-      const buffered = await readBody(req, MAX_RETRY_BODY);
+      const buffered = await readBody(req.body, MAX_RETRY_BODY);
       if (buffered === undefined) {
         sendLocalReply(res, { status: 413, body: 'request body too large to retry', flag: '-' });
         return;
       }
       body = buffered;
     } else {
-      body = req;
+      body = req.body;
     }
   } else {
-    req.resume();
+    req.discard();
   }
-  if (mirrors) mirror(plan, body === undefined ? undefined : (body as Buffer));
+  if (mirrors) mirror(plan, Buffer.isBuffer(body) ? body : undefined);
 
   const state = plan.cluster.state;
   const breaker = state?.breaker;
@@ -223,7 +237,8 @@ async function run(ctx: ListenerContext, req: IncomingMessage, res: ServerRespon
     }
     let admission: Admission | undefined;
     if (breaker) {
-      const admitted = await breaker.admit(host.key, abort);
+      const offered = breaker.admit(host.key, abort);
+      const admitted = offered instanceof Promise ? await offered : offered;
       if (downstreamGone) {
         if (admitted !== 'overflow') admitted.release(undefined, false);
         entry.flags = 'DC';
@@ -294,13 +309,12 @@ async function run(ctx: ListenerContext, req: IncomingMessage, res: ServerRespon
   sendLocalReply(res, reply);
 }
 
-function relay(ctx: ListenerContext, res: ServerResponse, upstream: IncomingMessage, plan: ForwardPlan, serviceTimeMs: number, done: (keepAlive: boolean) => void): void {
+function relay(ctx: ListenerContext, res: DownstreamResponse, upstream: UpstreamResponse, plan: ForwardPlan, serviceTimeMs: number, done: (keepAlive: boolean) => void): void {
   const headers = forwardableResponseHeaders(upstream.headers);
   headers['x-envoy-upstream-service-time'] = String(serviceTimeMs);
   if (ctx.listener.direction !== 'outbound') headers.server = 'istio-envoy';
   for (const ops of plan.responseOps) applyResponseOps(headers, ops);
   if (plan.extraResponseHeaders) Object.assign(headers, plan.extraResponseHeaders);
-  const closing = String(upstream.headers.connection ?? '').toLowerCase() === 'close';
   let finished = false;
   const finish = (keepAlive: boolean): void => {
     if (finished) return;
@@ -308,18 +322,34 @@ function relay(ctx: ListenerContext, res: ServerResponse, upstream: IncomingMess
     done(keepAlive);
   };
   try {
-    res.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, headers);
+    res.writeHead(upstream.statusCode, upstream.statusMessage, headers);
   } catch {
     upstream.destroy();
     res.destroy();
     finish(false);
     return;
   }
-  upstream.on('error', () => {
-    res.destroy();
+  // The caller leaving mid-body ends the upstream exchange too.
+  res.onClose(() => {
+    if (finished) return;
+    upstream.destroy();
     finish(false);
   });
-  upstream.on('end', () => finish(!closing));
-  upstream.on('close', () => finish(false));
-  upstream.pipe(res);
+  const body = upstream.body;
+  body.start({
+    data: (chunk) => {
+      if (!res.write(chunk)) {
+        body.pause();
+        res.onDrain(() => body.resume());
+      }
+    },
+    end: () => {
+      finish(upstream.keepAlive);
+      res.end();
+    },
+    error: () => {
+      res.destroy();
+      finish(false);
+    },
+  });
 }

@@ -2,7 +2,8 @@
  * The HTTP request path shared by outbound, inbound and gateway listeners: choose the route, then
  * answer locally (direct response, redirect, no route) or forward to the chosen cluster.
  */
-import type { IncomingMessage, ServerResponse, OutgoingHttpHeaders } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { DownstreamRequest, DownstreamResponse } from './exchange.js';
 import { randomUUID } from 'node:crypto';
 import type { RouteActionConfig } from '../../compile/config.js';
 import type { RequestView } from '../runtime/matchers.js';
@@ -16,11 +17,6 @@ import { decideFault } from '../filters/fault/index.js';
 import { corsSettings, evaluateCors } from '../filters/cors/index.js';
 import type { ListenerContext, RequestLogEntry } from './request-context.js';
 
-/** A request arriving through a CONNECT tunnel carries the tunnel's target port. */
-export interface TunnelledSocket {
-  tackTunnelPort?: number;
-}
-
 interface Target {
   authority: string;
   port: number;
@@ -28,8 +24,8 @@ interface Target {
   query: string;
 }
 
-function targetOf(req: IncomingMessage, ctx: ListenerContext): Target | undefined {
-  const raw = req.url ?? '/';
+function targetOf(req: DownstreamRequest, ctx: ListenerContext): Target | undefined {
+  const raw = req.url;
   let authority: string;
   let pathAndQuery: string;
   if (raw.startsWith('http://') || raw.startsWith('https://')) {
@@ -43,7 +39,7 @@ function targetOf(req: IncomingMessage, ctx: ListenerContext): Target | undefine
     authority = req.headers.host ?? '';
     pathAndQuery = raw;
   }
-  const tunnelPort = (req.socket as TunnelledSocket).tackTunnelPort;
+  const tunnelPort = req.tunnelPort;
   const defaultPort = ctx.listener.direction === 'gateway' ? Number(ctx.listener.routeTable?.slice('http.'.length) ?? 80) : tunnelPort ?? 80;
   const q = pathAndQuery.indexOf('?');
   return {
@@ -59,16 +55,16 @@ function findRoute(routes: readonly CompiledRoute[], view: RequestView): Compile
   return undefined;
 }
 
-export function handleHttp(ctx: ListenerContext, req: IncomingMessage, res: ServerResponse): void {
+export function handleHttp(ctx: ListenerContext, req: DownstreamRequest, res: DownstreamResponse): void {
   const runtime = ctx.current();
   const start = Date.now();
   const entry: RequestLogEntry = {
-    start, method: req.method ?? 'GET', authority: '', path: '', status: 0, flags: '-', route: '', cluster: '', upstream: '', durationMs: 0, attempts: 0,
+    start, method: req.method, authority: '', path: '', status: 0, flags: '-', route: '', cluster: '', upstream: '', durationMs: 0, attempts: 0,
     requestId: headerString(req.headers, 'x-request-id') ?? '', direction: ctx.listener.direction,
   };
   if (ctx.onComplete) {
     const done = ctx.onComplete;
-    res.once('close', () => {
+    res.onClose(() => {
       // A caller that went away before any answer: no status, flag DC, as Envoy logs it.
       entry.status = res.headersSent ? res.statusCode : 0;
       if (!res.headersSent && entry.flags === '-') entry.flags = 'DC';
@@ -105,7 +101,7 @@ export function handleHttp(ctx: ListenerContext, req: IncomingMessage, res: Serv
     return;
   }
   const view: RequestView = {
-    method: req.method ?? 'GET',
+    method: req.method,
     path: target.path,
     query: target.query,
     scheme: headerString(req.headers, 'x-forwarded-proto') ?? 'http',
@@ -121,10 +117,10 @@ export function handleHttp(ctx: ListenerContext, req: IncomingMessage, res: Serv
   act(ctx, runtime, req, res, target, route, route.action, entry, reply);
 }
 
-function act(ctx: ListenerContext, runtime: ProxyRuntime, req: IncomingMessage, res: ServerResponse, target: Target, route: CompiledRoute, action: RouteActionConfig, entry: RequestLogEntry, reply: (r: LocalReply, extra?: Record<string, string>) => void): void {
+function act(ctx: ListenerContext, runtime: ProxyRuntime, req: DownstreamRequest, res: DownstreamResponse, target: Target, route: CompiledRoute, action: RouteActionConfig, entry: RequestLogEntry, reply: (r: LocalReply, extra?: Record<string, string>) => void): void {
   let corsHeaders: Record<string, string> | undefined;
   if (route.cors) {
-    const outcome = evaluateCors(corsSettings(route.cors), req.method ?? 'GET', req.headers);
+    const outcome = evaluateCors(corsSettings(route.cors), req.method, req.headers);
     if (outcome.kind === 'preflight') {
       reply({ status: 200, body: '', flag: '-' }, outcome.headers);
       return;
@@ -148,14 +144,14 @@ function act(ctx: ListenerContext, runtime: ProxyRuntime, req: IncomingMessage, 
     if (fault.delayMs === undefined) proceed();
     else {
       const timer = setTimeout(proceed, fault.delayMs);
-      res.once('close', () => clearTimeout(timer));
+      res.onClose(() => clearTimeout(timer));
     }
     return;
   }
   respond(ctx, runtime, req, res, target, route, action, entry, reply, corsHeaders);
 }
 
-function respond(ctx: ListenerContext, runtime: ProxyRuntime, req: IncomingMessage, res: ServerResponse, target: Target, route: CompiledRoute, action: RouteActionConfig, entry: RequestLogEntry, reply: (r: LocalReply, extra?: Record<string, string>) => void, corsHeaders: Record<string, string> | undefined): void {
+function respond(ctx: ListenerContext, runtime: ProxyRuntime, req: DownstreamRequest, res: DownstreamResponse, target: Target, route: CompiledRoute, action: RouteActionConfig, entry: RequestLogEntry, reply: (r: LocalReply, extra?: Record<string, string>) => void, corsHeaders: Record<string, string> | undefined): void {
   if (action.kind === 'direct') {
     reply({ status: action.status, body: action.body ?? '', flag: '-' });
     return;
@@ -190,7 +186,7 @@ function respond(ctx: ListenerContext, runtime: ProxyRuntime, req: IncomingMessa
   const mirrors = route.mirrors?.map((m) => ({ cluster: runtime.clusters.get(m.cluster), percent: m.percent })).filter((m): m is MirrorTarget => m.cluster !== undefined);
   const plan: ForwardPlan = {
     cluster,
-    method: req.method ?? 'GET',
+    method: req.method,
     path: target.query ? `${path}?${target.query}` : path,
     headers,
     retries: action.retries,
@@ -206,29 +202,29 @@ function respond(ctx: ListenerContext, runtime: ProxyRuntime, req: IncomingMessa
 }
 
 /** `x-envoy-upstream-rq-timeout-ms` overrides the route timeout when the caller sends it. */
-function headerTimeout(req: IncomingMessage): number | undefined {
+function headerTimeout(req: DownstreamRequest): number | undefined {
   const v = headerString(req.headers, 'x-envoy-upstream-rq-timeout-ms');
   if (v === undefined) return undefined;
   const n = Number(v);
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
-function hashInputsOf(req: IncomingMessage, target: Target) {
+function hashInputsOf(req: DownstreamRequest, target: Target) {
   return {
     header: (name: string) => headerString(req.headers, name),
     cookie: (name: string) => cookieValue(req.headers, name),
     query: (name: string) => new URLSearchParams(target.query).get(name) ?? undefined,
-    sourceIp: req.socket.remoteAddress ?? '',
+    sourceIp: req.remoteAddress,
   };
 }
 
-function upstreamHeaders(ctx: ListenerContext, req: IncomingMessage, target: Target): OutgoingHttpHeaders {
+function upstreamHeaders(ctx: ListenerContext, req: DownstreamRequest, target: Target): OutgoingHttpHeaders {
   const headers = forwardableHeaders(req.headers);
   headers.host = target.authority;
   if (headers['x-forwarded-proto'] === undefined) headers['x-forwarded-proto'] = 'http';
   if (ctx.listener.direction === 'gateway') {
     // The gateway is the edge: it records who called it, as Envoy does with use_remote_address.
-    const remote = req.socket.remoteAddress ?? '';
+    const remote = req.remoteAddress;
     const prior = headerString(req.headers, 'x-forwarded-for');
     headers['x-forwarded-for'] = prior ? `${prior}, ${remote}` : remote;
     headers['x-envoy-external-address'] = remote;
@@ -236,7 +232,7 @@ function upstreamHeaders(ctx: ListenerContext, req: IncomingMessage, target: Tar
   return headers;
 }
 
-function redirectLocation(action: Extract<RouteActionConfig, { kind: 'redirect' }>, target: Target, req: IncomingMessage): string {
+function redirectLocation(action: Extract<RouteActionConfig, { kind: 'redirect' }>, target: Target, req: DownstreamRequest): string {
   const scheme = action.scheme ?? headerString(req.headers, 'x-forwarded-proto') ?? 'http';
   let host = action.authority ?? hostOf(target.authority);
   let port: number | undefined = action.port;
@@ -254,7 +250,7 @@ function redirectLocation(action: Extract<RouteActionConfig, { kind: 'redirect' 
 }
 
 /** Inbound: everything goes to the app behind this listener. */
-function forwardInbound(ctx: ListenerContext, runtime: ProxyRuntime, req: IncomingMessage, res: ServerResponse, target: Target, entry: RequestLogEntry, reply: (r: LocalReply) => void): void {
+function forwardInbound(ctx: ListenerContext, runtime: ProxyRuntime, req: DownstreamRequest, res: DownstreamResponse, target: Target, entry: RequestLogEntry, reply: (r: LocalReply) => void): void {
   const clusterName = `inbound|${ctx.listener.name.slice('inbound|'.length)}||`;
   const cluster: RuntimeCluster | undefined = runtime.clusters.get(clusterName);
   entry.cluster = clusterName;
@@ -268,10 +264,10 @@ function forwardInbound(ctx: ListenerContext, runtime: ProxyRuntime, req: Incomi
 }
 
 /** A forward with no route behind it (inbound, passthrough): no retries, no timeout, no header edits. */
-function plainPlan(cluster: RuntimeCluster, req: IncomingMessage, target: Target, headers: OutgoingHttpHeaders): ForwardPlan {
+function plainPlan(cluster: RuntimeCluster, req: DownstreamRequest, target: Target, headers: OutgoingHttpHeaders): ForwardPlan {
   return {
     cluster,
-    method: req.method ?? 'GET',
+    method: req.method,
     path: target.query ? `${target.path}?${target.query}` : target.path,
     headers,
     retries: { attempts: 0, retryOn: [], retriableStatusCodes: [], retryOtherHosts: false },
@@ -282,7 +278,7 @@ function plainPlan(cluster: RuntimeCluster, req: IncomingMessage, target: Target
 }
 
 /** A host no route knows: Istio's PassthroughCluster (ALLOW_ANY) or BlackHoleCluster (REGISTRY_ONLY). */
-function passthrough(ctx: ListenerContext, runtime: ProxyRuntime, req: IncomingMessage, res: ServerResponse, target: Target, entry: RequestLogEntry, reply: (r: LocalReply) => void): void {
+function passthrough(ctx: ListenerContext, runtime: ProxyRuntime, req: DownstreamRequest, res: DownstreamResponse, target: Target, entry: RequestLogEntry, reply: (r: LocalReply) => void): void {
   if (runtime.config.outboundTrafficPolicy === 'REGISTRY_ONLY' || target.authority === '') {
     entry.cluster = 'BlackHoleCluster';
     reply(REPLIES.blackHole);

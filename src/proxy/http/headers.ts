@@ -8,7 +8,9 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'pro
 export function forwardableHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   const connection = headers.connection;
-  const named = connection ? new Set(connection.toLowerCase().split(',').map((s) => s.trim())) : undefined;
+  // `keep-alive` and `close` name no header; only other tokens need a set to consult.
+  const plain = connection === undefined || connection.length === 0 || /^(keep-alive|close)$/i.test(connection);
+  const named = plain ? undefined : new Set(connection.toLowerCase().split(',').map((s) => s.trim()));
   for (const name in headers) {
     if (HOP_BY_HOP.has(name) || named?.has(name)) continue;
     out[name] = headers[name];

@@ -1,5 +1,6 @@
 /** Responses the proxy makes itself, with Envoy's status codes, bodies and response flags. */
-import type { ServerResponse } from 'node:http';
+import type { DownstreamResponse } from './exchange.js';
+import { httpDate } from '../h1/serialize.js';
 
 export type ResponseFlag = 'NR' | 'NC' | 'UH' | 'UF' | 'UO' | 'UT' | 'UR' | 'URX' | 'UC' | 'DC' | 'FI' | 'DI' | 'RL' | 'UAEX' | '-';
 
@@ -21,15 +22,15 @@ export const REPLIES = {
   blackHole: { status: 502, body: '', flag: 'NR' },
 } as const satisfies Record<string, LocalReply>;
 
-export function sendLocalReply(res: ServerResponse, reply: LocalReply, extraHeaders?: Record<string, string>): void {
+export function sendLocalReply(res: DownstreamResponse, reply: LocalReply, extraHeaders?: Record<string, string>): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const headers: Record<string, string | number> = { 'content-length': Buffer.byteLength(reply.body), date: new Date().toUTCString(), server: 'istio-envoy' };
+  const headers: Record<string, string | number> = { 'content-length': Buffer.byteLength(reply.body), date: httpDate(), server: 'istio-envoy' };
   if (reply.body) headers['content-type'] = 'text/plain';
   if (reply.headers) Object.assign(headers, reply.headers);
   if (extraHeaders) Object.assign(headers, extraHeaders);
-  res.writeHead(reply.status, headers);
+  res.writeHead(reply.status, undefined, headers);
   res.end(reply.body);
 }

@@ -1,12 +1,12 @@
 /** Which attempt outcomes each retryOn condition retries, as Envoy's router decides. */
 import { describe, it, expect } from 'vitest';
-import type { IncomingMessage } from 'node:http';
 import { retriable } from './forward.js';
 import type { AttemptOutcome } from './upstream-attempt.js';
 import type { RetryPolicyConfig } from '../../compile/config.js';
 
 const policy = (retryOn: string[], codes: number[] = []): RetryPolicyConfig => ({ attempts: 2, retryOn, retriableStatusCodes: codes, retryOtherHosts: true });
-const response = (status: number, headers: Record<string, string> = {}): AttemptOutcome => ({ kind: 'response', response: { statusCode: status, headers } as unknown as IncomingMessage, request: {} as never });
+const noBody = { start: () => undefined, pause: () => undefined, resume: () => undefined };
+const response = (status: number, headers: Record<string, string> = {}): AttemptOutcome => ({ kind: 'response', response: { statusCode: status, statusMessage: '', headers, keepAlive: true, body: noBody, destroy: () => undefined } });
 
 describe('retryOn conditions', () => {
   it.each([

@@ -32,8 +32,9 @@ class FakeSocket extends EventEmitter {
 const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /** Starts an admission and reports whether it has settled yet. */
-function track(p: Promise<Admission | 'overflow'>): { done: () => boolean; value: () => Promise<Admission | 'overflow'> } {
+function track(offered: Admission | 'overflow' | Promise<Admission | 'overflow'>): { done: () => boolean; value: () => Promise<Admission | 'overflow'> } {
   let settled = false;
+  const p = Promise.resolve(offered);
   void p.then(() => (settled = true));
   return { done: () => settled, value: () => p };
 }

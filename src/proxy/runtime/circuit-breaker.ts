@@ -50,6 +50,8 @@ export class CircuitBreaker {
   retries = 0;
   overflows = 0;
   private readonly sockets = new Map<Socket, SocketInfo>();
+  /** Idle connections by host: admission looks one up per request, so it must not scan every socket. */
+  private readonly idleByHost = new Map<string, Set<Socket>>();
   private readonly waiters: (() => void)[] = [];
 
   constructor(pool: ConnectionPoolConfig | undefined) {
@@ -62,68 +64,98 @@ export class CircuitBreaker {
   }
 
   private idleFor(key: string): Socket | undefined {
-    for (const [s, info] of this.sockets) if (info.idle && info.key === key && !s.destroyed) return s;
+    const set = this.idleByHost.get(key);
+    if (set === undefined) return undefined;
+    for (const s of set) {
+      if (!s.destroyed) return s;
+    }
     return undefined;
   }
 
   private anyIdleOther(key: string): Socket | undefined {
-    for (const [s, info] of this.sockets) if (info.idle && info.key !== key && !s.destroyed) return s;
+    for (const [k, set] of this.idleByHost) {
+      if (k === key) continue;
+      for (const s of set) if (!s.destroyed) return s;
+    }
     return undefined;
+  }
+
+  private setIdle(socket: Socket, info: SocketInfo, idle: boolean): void {
+    if (info.idle === idle) return;
+    info.idle = idle;
+    let set = this.idleByHost.get(info.key);
+    if (idle) {
+      if (set === undefined) this.idleByHost.set(info.key, (set = new Set()));
+      set.add(socket);
+    } else if (set !== undefined) {
+      set.delete(socket);
+      if (set.size === 0) this.idleByHost.delete(info.key);
+    }
+  }
+
+  private canConnect(hostKey: string): boolean {
+    return this.idleFor(hostKey) !== undefined || this.connections < this.limits.maxConnections;
   }
 
   /**
    * Admits a request to `hostKey`, waiting for a connection when the cluster is at its limit.
-   * Resolves to 'overflow' when a limit is exceeded.
+   * Answers at once (no promise) unless the request has to wait; 'overflow' when a limit is exceeded.
    */
-  async admit(hostKey: string, signal?: CancelSignal): Promise<Admission | 'overflow'> {
+  admit(hostKey: string, signal?: CancelSignal): Admission | 'overflow' | Promise<Admission | 'overflow'> {
     if (this.active >= this.limits.maxRequests) return this.overflow();
-    const canConnect = (): boolean => this.idleFor(hostKey) !== undefined || this.connections < this.limits.maxConnections;
+    if (!this.canConnect(hostKey)) return this.admitAfterWait(hostKey, signal);
     let counted = false;
-    if (!canConnect()) {
-      if (this.pending >= this.limits.maxPending) return this.overflow();
-      this.pending++;
-      counted = true;
-      while (!canConnect()) {
-        // Another host's idle connection holds the only slots: close it so this request can connect
-        // (checked again on every wake-up: a connection may have gone idle while this one waited).
-        this.anyIdleOther(hostKey)?.destroy();
-        if (canConnect()) break;
-        const ok = await new Promise<boolean>((resolve) => {
-          const onAbort = (): void => resolve(false);
-          signal?.addEventListener('abort', onAbort, { once: true });
-          this.waiters.push(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve(true);
-          });
-        });
-        if (!ok) {
-          this.pending--;
-          return this.overflow();
-        }
-      }
-    } else if (this.idleFor(hostKey) === undefined) {
+    if (this.idleFor(hostKey) === undefined) {
       // A new connection: the request is pending until it is established, as in Envoy.
       if (this.pending >= this.limits.maxPending) return this.overflow();
       this.pending++;
       counted = true;
     }
+    return this.grant(hostKey, counted);
+  }
+
+  private async admitAfterWait(hostKey: string, signal?: CancelSignal): Promise<Admission | 'overflow'> {
+    if (this.pending >= this.limits.maxPending) return this.overflow();
+    this.pending++;
+    while (!this.canConnect(hostKey)) {
+      // Another host's idle connection holds the only slots: close it so this request can connect
+      // (checked again on every wake-up: a connection may have gone idle while this one waited).
+      this.anyIdleOther(hostKey)?.destroy();
+      if (this.canConnect(hostKey)) break;
+      const ok = await new Promise<boolean>((resolve) => {
+        const onAbort = (): void => resolve(false);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        this.waiters.push(() => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(true);
+        });
+      });
+      if (!ok) {
+        this.pending--;
+        return this.overflow();
+      }
+    }
+    return this.grant(hostKey, true);
+  }
+
+  private grant(hostKey: string, counted: boolean): Admission {
     this.active++;
     // Claim an idle connection to this host, or reserve the slot of the connection about to open.
     const claimed = this.idleFor(hostKey);
     let claimHeld = claimed !== undefined;
     let reservedNew = !claimHeld;
-    if (claimed) (this.sockets.get(claimed) as SocketInfo).idle = false;
+    if (claimed) this.setIdle(claimed, this.sockets.get(claimed) as SocketInfo, false);
     else this.connections++;
     let pendingHeld = counted;
     let released = false;
-    /** The claimed idle connection was not used after all (Node's agent chose another, or none): idle again. */
+    /** The claimed idle connection was not used after all (the pool chose another, or none): idle again. */
     const unclaim = (except?: Socket): void => {
       if (!claimHeld) return;
       claimHeld = false;
       if (!claimed || claimed === except) return;
       const info = this.sockets.get(claimed);
       if (info && !claimed.destroyed) {
-        info.idle = true;
+        this.setIdle(claimed, info, true);
         this.wake();
       }
     };
@@ -139,7 +171,7 @@ export class CircuitBreaker {
         const known = this.sockets.get(socket);
         if (known) {
           // Reused: a slot reserved for a new connection is not needed.
-          known.idle = false;
+          this.setIdle(socket, known, false);
           known.requests++;
           if (reservedNew) {
             reservedNew = false;
@@ -148,11 +180,13 @@ export class CircuitBreaker {
           dropPending();
           return;
         }
-        this.sockets.set(socket, { key: hostKey, requests: 1, idle: false });
+        const info: SocketInfo = { key: hostKey, requests: 1, idle: false };
+        this.sockets.set(socket, info);
         // A new connection takes the reserved slot; one opened where an idle one was expected counts now.
         if (reservedNew) reservedNew = false;
         else this.connections++;
         socket.once('close', () => {
+          this.setIdle(socket, info, false);
           this.sockets.delete(socket);
           this.connections--;
           this.wake();
@@ -175,7 +209,7 @@ export class CircuitBreaker {
         if (socket && info) {
           const exhausted = this.limits.maxRequestsPerConnection > 0 && info.requests >= this.limits.maxRequestsPerConnection;
           if (!keepAlive || exhausted || socket.destroyed) socket.destroy();
-          else info.idle = true;
+          else this.setIdle(socket, info, true);
         }
         this.wake();
       },
@@ -199,6 +233,7 @@ export class CircuitBreaker {
   }
 
   private wake(): void {
+    if (this.waiters.length === 0) return;
     const waiters = this.waiters.splice(0);
     for (const w of waiters) w();
   }

@@ -2,27 +2,28 @@
  * Upstream hosts and their connection pools. They outlive configuration versions: a new config
  * that still names `127.0.0.1:31002` reuses its keep-alive connections and in-flight counts.
  */
-import http from 'node:http';
+import { UpstreamPool } from '../h1/client.js';
 
 export class UpstreamHost {
   /** Requests in flight to this host, for least-request balancing. */
   active = 0;
   /** When this proxy first saw the host (slow start counts from here). */
   readonly createdAt = Date.now();
-  readonly agent: http.Agent;
+  /** Keep-alive connections to this host. */
+  readonly pool: UpstreamPool;
   /** Config versions that still reference this host; unused hosts are closed. */
   lastUsedVersion = '';
+  /** `address:port`, the host's name in breakers, outlier records and logs. */
+  readonly key: string;
 
   constructor(
     readonly address: string,
     readonly port: number,
   ) {
-    this.agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 30_000, maxFreeSockets: 64, scheduling: 'lifo' });
+    this.pool = new UpstreamPool(address, port);
+    this.key = `${address}:${port}`;
   }
 
-  get key(): string {
-    return `${this.address}:${this.port}`;
-  }
 }
 
 export class UpstreamHosts {
@@ -42,13 +43,13 @@ export class UpstreamHosts {
   retainOnly(keys: ReadonlySet<string>): void {
     for (const [key, host] of this.hosts) {
       if (keys.has(key) || host.active > 0) continue;
-      host.agent.destroy();
+      host.pool.destroy();
       this.hosts.delete(key);
     }
   }
 
   closeAll(): void {
-    for (const host of this.hosts.values()) host.agent.destroy();
+    for (const host of this.hosts.values()) host.pool.destroy();
     this.hosts.clear();
   }
 }

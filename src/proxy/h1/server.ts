@@ -1,0 +1,451 @@
+/**
+ * The downstream side of the lean HTTP/1.1 codec: one `ServerConnection` per accepted socket,
+ * parsing requests strictly, answering them in order (pipelined requests wait their turn), and
+ * framing responses with Content-Length, chunked encoding or connection close as HTTP/1.1 requires.
+ */
+import net from 'node:net';
+import { STATUS_CODES, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { H1Parser, HttpParseError, type ParsedHead } from './parser.js';
+import { headerLines, httpDate } from './serialize.js';
+import type { BodySink, BodySource, DownstreamRequest, DownstreamResponse } from '../http/exchange.js';
+
+export interface LeanServerHandlers {
+  request(req: DownstreamRequest, res: DownstreamResponse): void;
+  /** A CONNECT request: the socket (and any bytes after the head) now belong to the handler. */
+  connect?(target: string, socket: net.Socket, rest: Buffer): void;
+}
+
+/** Idle keep-alive connections and unfinished heads are closed after this long, as Node's server is configured here. */
+const IDLE_TIMEOUT_MS = 60_000;
+const SWEEP_INTERVAL_MS = 5_000;
+/** Request body bytes held for a handler that has not started reading before the socket is paused. */
+const MAX_UNREAD_BODY = 256 * 1024;
+/** Pipelined bytes held while a response is outstanding before the socket is paused. */
+const MAX_BACKLOG = 64 * 1024;
+
+export class LeanHttpServer {
+  readonly server: net.Server;
+  private readonly connections = new Set<ServerConnection>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly handlers: LeanServerHandlers) {
+    this.server = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.accept(socket));
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
+    this.server.on('close', () => clearInterval(this.sweeper));
+  }
+
+  /** Serves HTTP on `socket`: an accepted one, or the inside of a CONNECT tunnel to `tunnelPort`. */
+  accept(socket: net.Socket, tunnelPort?: number, initial?: Buffer): void {
+    const conn = new ServerConnection(socket, this.handlers, tunnelPort, () => this.connections.delete(conn));
+    this.connections.add(conn);
+    if (initial && initial.length > 0) conn.onData(initial);
+  }
+
+  /** Closes keep-alive connections that are between requests; busy ones close after their response. */
+  closeIdleConnections(): void {
+    for (const c of this.connections) c.closeWhenIdle();
+  }
+
+  destroyAll(): void {
+    for (const c of this.connections) c.socket.destroy();
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const c of this.connections) c.sweep(now);
+  }
+}
+
+type BodyMode = 'none' | 'length' | 'chunked' | 'close';
+
+class LeanRequest implements DownstreamRequest, BodySource {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly hasBody: boolean;
+  readonly versionMinor: number;
+  readonly keepAlive: boolean;
+  complete = false;
+  private sink: BodySink | undefined;
+  private unread: Buffer[] | undefined;
+  private unreadBytes = 0;
+  private discarded = false;
+  private failed: Error | undefined;
+
+  constructor(
+    head: ParsedHead,
+    private readonly conn: ServerConnection,
+    readonly remoteAddress: string,
+    readonly tunnelPort: number | undefined,
+  ) {
+    this.method = head.method;
+    this.url = head.url;
+    this.headers = head.headers;
+    this.hasBody = head.hasBody;
+    this.versionMinor = head.versionMinor;
+    this.keepAlive = head.keepAlive;
+  }
+
+  get body(): BodySource {
+    return this;
+  }
+
+  start(sink: BodySink): void {
+    this.sink = sink;
+    const unread = this.unread;
+    this.unread = undefined;
+    if (unread) for (const c of unread) sink.data(c);
+    if (this.failed) sink.error(this.failed);
+    else if (this.complete) sink.end();
+    this.conn.resumeReading();
+  }
+
+  pause(): void {
+    this.conn.pauseReading();
+  }
+
+  resume(): void {
+    this.conn.resumeReading();
+  }
+
+  discard(): void {
+    this.discarded = true;
+    this.unread = undefined;
+    this.conn.resumeReading();
+  }
+
+  deliver(chunk: Buffer): void {
+    if (this.sink) this.sink.data(chunk);
+    else if (!this.discarded) {
+      (this.unread ??= []).push(chunk);
+      this.unreadBytes += chunk.length;
+      if (this.unreadBytes > MAX_UNREAD_BODY) this.conn.pauseReading();
+    }
+  }
+
+  finishBody(): void {
+    this.complete = true;
+    this.sink?.end();
+  }
+
+  fail(err: Error): void {
+    if (this.complete || this.failed) return;
+    this.failed = err;
+    this.sink?.error(err);
+  }
+}
+
+class LeanResponse implements DownstreamResponse {
+  headersSent = false;
+  finished = false;
+  aborted = false;
+  statusCode = 0;
+  keepAlive: boolean;
+  private mode: BodyMode = 'none';
+  private closeCallbacks: (() => void)[] | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly req: LeanRequest,
+    private readonly conn: ServerConnection,
+  ) {
+    this.keepAlive = req.keepAlive;
+  }
+
+  writeHead(status: number, reason: string | undefined, headers: OutgoingHttpHeaders): void {
+    if (this.headersSent) throw new Error('response head already sent');
+    const lines = headerLines(headers);
+    const noBody = this.req.method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200);
+    let framing = '';
+    if (noBody) this.mode = 'none';
+    else if (headers['content-length'] !== undefined) this.mode = 'length';
+    else if (this.req.versionMinor === 1) {
+      this.mode = 'chunked';
+      framing = 'transfer-encoding: chunked\r\n';
+    } else {
+      this.mode = 'close';
+      this.keepAlive = false;
+    }
+    if (this.conn.closing) this.keepAlive = false;
+    if (!this.keepAlive) framing += 'connection: close\r\n';
+    else if (this.req.versionMinor === 0) framing += 'connection: keep-alive\r\n';
+    if (headers.date === undefined) framing += `date: ${httpDate()}\r\n`;
+    this.statusCode = status;
+    this.headersSent = true;
+    this.conn.write(`HTTP/1.1 ${status} ${reason ?? STATUS_CODES[status] ?? ''}\r\n${lines}${framing}\r\n`);
+  }
+
+  write(chunk: Buffer): boolean {
+    if (this.finished || this.aborted || chunk.length === 0) return true;
+    if (this.mode === 'none') return true;
+    if (this.mode === 'chunked') {
+      this.conn.write(`${chunk.length.toString(16)}\r\n`);
+      this.conn.write(chunk);
+      return this.conn.write('\r\n');
+    }
+    return this.conn.write(chunk);
+  }
+
+  end(chunk?: Buffer | string): void {
+    if (this.finished || this.aborted) return;
+    if (!this.headersSent) this.writeHead(200, undefined, { 'content-length': chunk === undefined ? 0 : Buffer.byteLength(chunk) });
+    if (chunk !== undefined && chunk.length > 0) this.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    if (this.mode === 'chunked') this.conn.write('0\r\n\r\n');
+    this.finished = true;
+    this.close();
+    this.conn.responseFinished(this);
+  }
+
+  onDrain(callback: () => void): void {
+    this.conn.socket.once('drain', callback);
+  }
+
+  onClose(callback: () => void): void {
+    if (this.closed) {
+      callback();
+      return;
+    }
+    (this.closeCallbacks ??= []).push(callback);
+  }
+
+  destroy(): void {
+    this.conn.socket.destroy();
+  }
+
+  abort(): void {
+    if (this.finished || this.aborted) return;
+    this.aborted = true;
+    this.close();
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const callbacks = this.closeCallbacks;
+    this.closeCallbacks = undefined;
+    if (callbacks) for (const c of callbacks) c();
+  }
+}
+
+class ServerConnection {
+  private readonly parser: H1Parser;
+  private req: LeanRequest | undefined;
+  private res: LeanResponse | undefined;
+  /** Bytes of later requests that arrived while the current one was still being answered. */
+  private backlog: Buffer | undefined;
+  private feeding = false;
+  private paused = false;
+  private corked = false;
+  private readonly uncorkLater = (): void => this.uncork();
+  private lastActive = Date.now();
+  private headStartedAt = 0;
+  private connectTarget: string | undefined;
+  closing = false;
+
+  constructor(
+    readonly socket: net.Socket,
+    private readonly handlers: LeanServerHandlers,
+    private readonly tunnelPort: number | undefined,
+    private readonly onGone: () => void,
+  ) {
+    this.parser = new H1Parser('request', {
+      head: (head) => this.onHead(head),
+      body: (chunk) => this.req?.deliver(chunk),
+      complete: () => this.req?.finishBody(),
+    });
+    socket.setNoDelay(true);
+    socket.on('data', (d: Buffer) => this.onData(d));
+    socket.on('end', () => this.onEnd());
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.onSocketClose());
+    // A tunnelled socket arrives paused by the CONNECT hand-over.
+    socket.resume();
+  }
+
+  onData(chunk: Buffer): void {
+    this.lastActive = Date.now();
+    if (this.res !== undefined && this.req?.complete) {
+      this.holdBacklog(chunk);
+      return;
+    }
+    this.feed(chunk);
+  }
+
+  private holdBacklog(chunk: Buffer): void {
+    this.backlog = this.backlog ? Buffer.concat([this.backlog, chunk]) : chunk;
+    if (this.backlog.length > MAX_BACKLOG) this.pauseReading();
+  }
+
+  private feed(chunk: Buffer): void {
+    this.feeding = true;
+    try {
+      let off = 0;
+      while (off < chunk.length && !this.socket.destroyed) {
+        if (this.res !== undefined && this.req?.complete) {
+          this.holdBacklog(off === 0 ? chunk : chunk.subarray(off));
+          return;
+        }
+        if (this.headStartedAt === 0 && this.req === undefined) this.headStartedAt = this.lastActive;
+        let used: number;
+        try {
+          used = this.parser.execute(off === 0 ? chunk : chunk.subarray(off));
+        } catch (err) {
+          this.refuse(err instanceof HttpParseError ? err : new HttpParseError(400, String(err)));
+          return;
+        }
+        off += used;
+        if (this.connectTarget !== undefined) {
+          this.handOver(chunk.subarray(off));
+          return;
+        }
+        if (this.parser.done) this.requestParsed();
+      }
+    } finally {
+      this.feeding = false;
+    }
+  }
+
+  private onHead(head: ParsedHead): void {
+    this.headStartedAt = 0;
+    if (head.method === 'CONNECT') {
+      this.connectTarget = head.url;
+      return;
+    }
+    const req = new LeanRequest(head, this, this.socket.remoteAddress ?? '', this.tunnelPort);
+    const res = new LeanResponse(req, this);
+    this.req = req;
+    this.res = res;
+    if (req.hasBody && req.versionMinor === 1 && /^100-continue$/i.test(String(req.headers.expect ?? ''))) {
+      // Clients that wait for permission to send the body get it at once, as from Node's server.
+      this.write('HTTP/1.1 100 Continue\r\n\r\n');
+      delete req.headers.expect;
+    }
+    this.handlers.request(req, res);
+  }
+
+  /** The request's last byte is in: the next one waits until its response is finished. */
+  private requestParsed(): void {
+    if (this.res?.finished) this.next();
+  }
+
+  responseFinished(res: LeanResponse): void {
+    if (res !== this.res) return;
+    if (!res.keepAlive) {
+      this.closing = true;
+      this.uncork();
+      // Whatever of the request is still arriving is not needed; the response said close.
+      this.socket.end();
+      this.req?.discard();
+      return;
+    }
+    if (this.req?.complete) this.next();
+    else this.req?.discard();
+  }
+
+  /** Moves on to the next request on this connection. */
+  private next(): void {
+    this.req = undefined;
+    this.res = undefined;
+    this.parser.reset();
+    if (this.closing) {
+      this.uncork();
+      this.socket.end();
+      return;
+    }
+    this.resumeReading();
+    const backlog = this.backlog;
+    this.backlog = undefined;
+    // Inside feed the loop picks up the rest of the current chunk; only held bytes need feeding.
+    if (backlog && !this.feeding) this.feed(backlog);
+    else if (backlog) this.backlog = backlog;
+  }
+
+  private handOver(rest: Buffer): void {
+    const target = this.connectTarget ?? '';
+    this.socket.removeAllListeners('data');
+    this.socket.removeAllListeners('end');
+    this.socket.removeAllListeners('close');
+    // Nothing may flow until the tunnel's other end is attached.
+    this.socket.pause();
+    this.onGone();
+    if (!this.handlers.connect) {
+      this.refuse(new HttpParseError(400, 'CONNECT is not served here'));
+      return;
+    }
+    this.handlers.connect(target, this.socket, rest);
+  }
+
+  /** Answers a request that cannot be parsed and closes the connection, as Node's server does. */
+  private refuse(err: HttpParseError): void {
+    this.req?.fail(err);
+    if (this.res && this.res.headersSent) {
+      this.socket.destroy();
+      return;
+    }
+    this.res?.abort();
+    this.closing = true;
+    const reason = STATUS_CODES[err.status] ?? 'Bad Request';
+    this.write(`HTTP/1.1 ${err.status} ${reason}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    this.uncork();
+    this.socket.end();
+  }
+
+  write(data: string | Buffer): boolean {
+    if (!this.corked) {
+      // Everything written in this tick leaves in one writev.
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncorkLater);
+    }
+    return typeof data === 'string' ? this.socket.write(data, 'latin1') : this.socket.write(data);
+  }
+
+  private uncork(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket.uncork();
+  }
+
+  pauseReading(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.socket.resume();
+  }
+
+  private onEnd(): void {
+    const outcome = this.parser.end();
+    if (outcome === 'truncated') this.req?.fail(new Error('client closed the connection mid-request'));
+    if (this.res && !this.res.finished) {
+      // Half-closed after a complete request: answer it, then close.
+      this.closing = true;
+      if (outcome === 'truncated') this.socket.destroy();
+      return;
+    }
+    this.socket.end();
+  }
+
+  private onSocketClose(): void {
+    this.req?.fail(new Error('client connection closed'));
+    this.res?.abort();
+    this.onGone();
+  }
+
+  closeWhenIdle(): void {
+    this.closing = true;
+    if (this.res === undefined) this.socket.end();
+  }
+
+  sweep(now: number): void {
+    const busy = this.res !== undefined;
+    if (busy) return;
+    if (this.headStartedAt !== 0 && now - this.headStartedAt > IDLE_TIMEOUT_MS) this.refuse(new HttpParseError(400, 'request head timed out'));
+    else if (now - this.lastActive > IDLE_TIMEOUT_MS) this.socket.destroy();
+  }
+}
