@@ -170,9 +170,9 @@ spec:
   endpoints: [{address: 127.0.0.1, ports: {http: ${i === 0 ? up.portA : up.portB}}}]
 `).join('---\n');
 
-function tackGateway(concurrency: number): Case {
+function tackGateway(concurrency: number, codec: 'lean' | 'node' = 'lean'): Case {
   return {
-    name: concurrency > 1 ? `tack gateway (--concurrency ${concurrency})` : 'tack gateway',
+    name: concurrency > 1 ? `tack gateway (--concurrency ${concurrency})` : codec === 'node' ? 'tack gateway (node:http codec)' : 'tack gateway',
     async start(up, dir) {
       const manifests = `${serviceEntries(up)}---
 apiVersion: networking.istio.io/v1
@@ -188,7 +188,7 @@ spec:
     - destination: {host: upstream-b.bench}
       weight: 25
 `;
-      const t = await tackUp(dir, manifests, concurrency > 1 ? ['--proxy-concurrency', String(concurrency)] : []);
+      const t = await tackUp(dir, manifests, [...(concurrency > 1 ? ['--proxy-concurrency', String(concurrency)] : []), ...(codec === 'node' ? ['--proxy-http-codec', 'node'] : [])]);
       const gateway = (await t.pods()).find((p) => p.namespace === 'istio-system');
       return { url: `http://127.0.0.1:${t.http}/`, pids: () => proxyPids(gateway), stop: () => t.s.stop() };
     },
@@ -197,6 +197,8 @@ spec:
 
 export const tackGateway1 = tackGateway(1);
 export const tackGateway2 = tackGateway(2);
+/** The same gateway on Node's own HTTP server: what the lean codec buys. */
+export const tackGatewayNode = tackGateway(1, 'node');
 
 /** Client sidecar → server sidecar → app (nginx), as a call inside the mesh goes. */
 export const tackSidecars: Case = {

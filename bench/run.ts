@@ -7,7 +7,7 @@ import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { ensureTools, cpuSeconds, memoryMb } from './tools.js';
 import { wrk, hey } from './load.js';
-import { startUpstream, direct, nginxSplit, haproxySplit, tackGateway1, tackGateway2, tackSidecars, REPO, type Case } from './cases.js';
+import { startUpstream, direct, nginxSplit, haproxySplit, tackGateway1, tackGateway2, tackGatewayNode, tackSidecars, REPO, type Case } from './cases.js';
 import { benchControlPlane } from './control-plane.js';
 
 const args = process.argv.slice(2);
@@ -49,8 +49,30 @@ function cpuOf(pids: number[]): number {
 async function measure(c: Case, dir: string, upstream: Awaited<ReturnType<typeof startUpstream>>): Promise<Sample> {
   const run = await c.start(upstream, dir);
   try {
-    wrk(run.url, 16, 2, run.host); // warm up
     const s: Sample = { rps: {}, cpuUsPerReq: {}, errors: 0, p50: 0, p90: 0, p99: 0, cores: 0, rssMb: 0, peakMb: 0 };
+    const memory = (pick: (m: { rss: number; peak: number }) => number): number => {
+      let sum = 0;
+      for (const p of run.pids()) {
+        try {
+          sum += pick(memoryMb(p));
+        } catch {
+          // exited
+        }
+      }
+      return sum;
+    };
+    // The fixed-rate phase runs first, so its memory is what 1,000 requests/s costs, not what saturation left behind.
+    hey(run.url, RATE, 2, run.host); // warm up
+    const pids = run.pids();
+    const before = cpuOf(pids);
+    const l = hey(run.url, RATE, SECONDS, run.host);
+    s.cores = pids.length ? (cpuOf(pids) - before) / SECONDS : 0;
+    s.p50 = l.p50;
+    s.p90 = l.p90;
+    s.p99 = l.p99;
+    s.errors += l.errors;
+    s.rssMb = memory((m) => m.peak);
+    wrk(run.url, 16, 2, run.host); // warm up
     for (const conns of CONNECTIONS) {
       const pids = run.pids();
       const before = cpuOf(pids);
@@ -60,23 +82,7 @@ async function measure(c: Case, dir: string, upstream: Awaited<ReturnType<typeof
       s.cpuUsPerReq[conns] = pids.length ? (used * 1e6) / t.requests : 0;
       s.errors += t.errors;
     }
-    const pids = run.pids();
-    const before = cpuOf(pids);
-    const l = hey(run.url, RATE, SECONDS, run.host);
-    s.cores = pids.length ? (cpuOf(pids) - before) / SECONDS : 0;
-    s.p50 = l.p50;
-    s.p90 = l.p90;
-    s.p99 = l.p99;
-    s.errors += l.errors;
-    for (const p of pids) {
-      try {
-        const m = memoryMb(p);
-        s.rssMb += m.rss;
-        s.peakMb += m.peak;
-      } catch {
-        // exited
-      }
-    }
+    s.peakMb = memory((m) => m.peak);
     return s;
   } finally {
     await run.stop();
@@ -94,7 +100,7 @@ const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
 async function main(): Promise<void> {
   ensureTools(log);
   const dir = mkdtempSync(join(tmpdir(), 'tack-bench-'));
-  const all: Case[] = [direct, nginxSplit, haproxySplit, tackGateway1, tackGateway2, tackSidecars];
+  const all: Case[] = [direct, nginxSplit, haproxySplit, tackGateway1, tackGatewayNode, tackGateway2, tackSidecars];
   const cases = only ? all.filter((c) => c.name === 'direct' || c.name === 'nginx' || only.some((o) => c.name.includes(o))) : all;
   const samples = new Map<string, Sample[]>();
   const upstream = await startUpstream(dir);
@@ -114,7 +120,7 @@ async function main(): Promise<void> {
   if (only) {
     for (const c of cases) {
       const m = (pick: (s: Sample) => number) => median((samples.get(c.name) ?? []).map(pick));
-      process.stdout.write(`${c.name}: ${f(m((s) => s.cpuUsPerReq[16] ?? NaN), 1)} µs/req @16, ${f(m((s) => s.cpuUsPerReq[64] ?? NaN), 1)} @64, ${f(m((s) => s.rps[16] ?? NaN))} req/s @16, p50/p90/p99 ${f(m((s) => s.p50), 2)}/${f(m((s) => s.p90), 2)}/${f(m((s) => s.p99), 2)} ms, ${f(m((s) => s.cores), 3)} cores @${RATE}/s, peak ${f(m((s) => s.peakMb), 0)} MB, errors ${f(m((s) => s.errors))}\n`);
+      process.stdout.write(`${c.name}: ${f(m((s) => s.cpuUsPerReq[16] ?? NaN), 1)} µs/req @16, ${f(m((s) => s.cpuUsPerReq[64] ?? NaN), 1)} @64, ${f(m((s) => s.rps[16] ?? NaN))} req/s @16, p50/p90/p99 ${f(m((s) => s.p50), 2)}/${f(m((s) => s.p90), 2)}/${f(m((s) => s.p99), 2)} ms, ${f(m((s) => s.cores), 3)} cores @${RATE}/s, RSS ${f(m((s) => s.rssMb), 0)} MB @${RATE}/s, peak ${f(m((s) => s.peakMb), 0)} MB, errors ${f(m((s) => s.errors))}\n`);
     }
     return;
   }
@@ -131,13 +137,13 @@ async function main(): Promise<void> {
     const rps16 = med(c.name, (s) => s.rps[16] ?? NaN);
     const rps64 = med(c.name, (s) => s.rps[64] ?? NaN);
     const isDirect = c.name === 'direct';
-    return `| ${c.name} | ${isDirect ? '–' : f(cpu16, 1)} | ${isDirect ? '–' : f(cpu64, 1)} | ${isDirect ? '–' : `${f(cpu16 / nginxCpu, 2)}×`} | ${f(rps16)} | ${f(rps64)} | ${f(rps16 / nginxRps, 2)}× | ${isDirect ? '–' : f(med(c.name, (s) => s.p50) - directP.p50, 2)} | ${isDirect ? '–' : f(med(c.name, (s) => s.p90) - directP.p90, 2)} | ${isDirect ? '–' : f(med(c.name, (s) => s.p99) - directP.p99, 2)} | ${isDirect ? '–' : f(med(c.name, (s) => s.cores), 3)} | ${isDirect ? '–' : f(med(c.name, (s) => s.peakMb), 0)} | ${f(med(c.name, (s) => s.errors))} |`;
+    return `| ${c.name} | ${isDirect ? '–' : f(cpu16, 1)} | ${isDirect ? '–' : f(cpu64, 1)} | ${isDirect ? '–' : `${f(cpu16 / nginxCpu, 2)}×`} | ${f(rps16)} | ${f(rps64)} | ${f(rps16 / nginxRps, 2)}× | ${isDirect ? '–' : f(med(c.name, (s) => s.p50) - directP.p50, 2)} | ${isDirect ? '–' : f(med(c.name, (s) => s.p90) - directP.p90, 2)} | ${isDirect ? '–' : f(med(c.name, (s) => s.p99) - directP.p99, 2)} | ${isDirect ? '–' : f(med(c.name, (s) => s.cores), 3)} | ${isDirect ? '–' : f(med(c.name, (s) => s.rssMb), 0)} | ${isDirect ? '–' : f(med(c.name, (s) => s.peakMb), 0)} | ${f(med(c.name, (s) => s.errors))} |`;
   });
   const date = new Date().toISOString().slice(0, 10);
   const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
   const gw = med('tack gateway', (s) => s.cpuUsPerReq[16] ?? NaN);
   const sc = med('tack sidecar → sidecar', (s) => s.cpuUsPerReq[16] ?? NaN);
-  const trendRow = `| ${date} | ${f(nginxCpu, 1)} | ${f(gw, 1)} | ${f(gw / nginxCpu, 2)}× | ${f(sc, 1)} | ${f(med('tack gateway', (s) => s.p99) - directP.p99, 2)} | ${f(med('tack gateway', (s) => s.cores), 3)} | ${f(med('tack gateway', (s) => s.peakMb), 0)} | ${f(cp.applyToConvergedMs, 0)} |`;
+  const trendRow = `| ${date} | ${f(nginxCpu, 1)} | ${f(gw, 1)} | ${f(gw / nginxCpu, 2)}× | ${f(sc, 1)} | ${f(med('tack gateway', (s) => s.p99) - directP.p99, 2)} | ${f(med('tack gateway', (s) => s.cores), 3)} | ${f(med('tack gateway', (s) => s.rssMb), 0)} | ${f(cp.applyToConvergedMs, 0)} |`;
 
   const file = join(REPO, 'docs', 'performance.md');
   const prior = existsSync(file) ? readFileSync(file, 'utf8') : '';
@@ -159,8 +165,8 @@ the primary figure: it does not depend on how many cores the load generator leav
 logging is off (\`tack up --no-access-log\`), as in Istio's default profile; every resilience feature
 is compiled in.
 
-| case | CPU µs/req @16 | CPU µs/req @64 | CPU vs nginx | req/s @16 | req/s @64 | req/s vs nginx | +p50 ms @${RATE}/s | +p90 ms | +p99 ms | cores @${RATE}/s | peak RSS MB | errors |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| case | CPU µs/req @16 | CPU µs/req @64 | CPU vs nginx | req/s @16 | req/s @64 | req/s vs nginx | +p50 ms @${RATE}/s | +p90 ms | +p99 ms | cores @${RATE}/s | RSS MB @${RATE}/s | peak RSS MB | errors |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
 Targets (issue 6): CPU per request ≤ 1.5× nginx's; at ${RATE} requests/s ≤ 0.15 cores, ≤ 60 MB RSS per
@@ -177,7 +183,7 @@ ${notes}
 
 ## Trend
 
-| date | nginx µs/req | tack gateway µs/req | gateway vs nginx | sidecar→sidecar µs/req (2 proxies) | gateway +p99 ms | gateway cores @${RATE}/s | gateway peak MB | apply → converged ms |
+| date | nginx µs/req | tack gateway µs/req | gateway vs nginx | sidecar→sidecar µs/req (2 proxies) | gateway +p99 ms | gateway cores @${RATE}/s | gateway MB @${RATE}/s | apply → converged ms |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 <!-- trend rows -->
 ${[...oldRows, trendRow].join('\n')}

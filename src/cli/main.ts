@@ -1,8 +1,17 @@
 #!/usr/bin/env node
-import { buildProgram } from './program.js';
+import type { Command } from 'commander';
 
-buildProgram()
-  .parseAsync(process.argv)
+/**
+ * A proxy runs once per pod, so `tack proxy` loads only what a proxy needs: the schemas, analyzers
+ * and compiler behind the other commands would cost every sidecar about 20 MB of memory.
+ */
+async function program(): Promise<Command> {
+  if (process.argv[2] === 'proxy') return (await import('./proxy-program.js')).buildProxyProgram();
+  return (await import('./program.js')).buildProgram();
+}
+
+program()
+  .then((p) => p.parseAsync(process.argv))
   .catch((err: unknown) => {
     process.stderr.write(`tack: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;

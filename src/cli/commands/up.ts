@@ -1,5 +1,5 @@
 /** `tack up`: a whole mesh on this machine, in the foreground, until SIGINT/SIGTERM. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ interface UpOptions {
   filename: string[];
   accessLog: boolean;
   proxyConcurrency: string;
+  proxyHttpCodec: 'lean' | 'node';
   httpPort: string;
   httpsPort: string;
   controlPort: string;
@@ -51,6 +52,7 @@ export function registerUp(program: Command): void {
     .option('-n, --namespace <ns>', 'namespace for resources that name none', 'default')
     .option('--no-access-log', "do not log each request in the proxies' logs")
     .option('--proxy-concurrency <n>', 'worker processes per proxy (Envoy\'s --concurrency)', '1')
+    .addOption(new Option('--proxy-http-codec <codec>', "proxies' HTTP/1.1 implementation: tack's lean codec, or Node's http server as a fallback").choices(['lean', 'node']).default('lean'))
     .action(async (opts: UpOptions) => {
       const log = (m: string): void => void process.stdout.write(`${stamp()} ${m}\n`);
       const controlPort = port(opts.controlPort, '--control-port');
@@ -99,6 +101,7 @@ export function registerUp(program: Command): void {
         gatewayPorts,
         accessLog: opts.accessLog,
         proxyConcurrency: Math.max(1, Number(opts.proxyConcurrency) || 1),
+        proxyHttpCodec: opts.proxyHttpCodec,
         proxyHasConfig: (ns, pod) => push.hasConfig(ns, pod),
         forgetProxy: (ns, pod) => push.remove(ns, pod),
         log,

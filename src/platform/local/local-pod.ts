@@ -23,6 +23,8 @@ export interface PodHost {
   controlAddress: string;
   accessLog: boolean;
   proxyConcurrency: number;
+  /** HTTP/1.1 implementation of the proxies: tack's lean codec or Node's http server. */
+  proxyHttpCodec: 'lean' | 'node';
   logDir: string;
   lookup: EnvContext['lookup'];
   /** Has this pod's proxy acknowledged a configuration? */
@@ -119,6 +121,7 @@ export class LocalPod {
             // Access logs on by default, as in Istio's demo profile: `tack logs POD -c istio-proxy` shows each request and its flags.
             ...(this.host.accessLog ? ['--access-log'] : []),
             ...(this.host.proxyConcurrency > 1 ? ['--concurrency', String(this.host.proxyConcurrency)] : []),
+            ...(this.host.proxyHttpCodec !== 'lean' ? ['--http-codec', this.host.proxyHttpCodec] : []),
             ...(this.ports.adminPort !== undefined ? ['--admin-port', String(this.ports.adminPort)] : []),
           ],
           env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },

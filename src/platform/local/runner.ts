@@ -22,6 +22,8 @@ export interface RunnerOptions {
   accessLog?: boolean;
   /** Worker processes per proxy. */
   proxyConcurrency?: number;
+  /** HTTP/1.1 implementation of the proxies (default: tack's lean codec). */
+  proxyHttpCodec?: 'lean' | 'node';
   proxyHasConfig(namespace: string, pod: string): boolean;
   forgetProxy(namespace: string, pod: string): void;
   log(message: string): void;
@@ -59,6 +61,7 @@ export class LocalRunner {
       controlAddress: opts.controlAddress,
       accessLog: opts.accessLog ?? true,
       proxyConcurrency: opts.proxyConcurrency ?? 1,
+      proxyHttpCodec: opts.proxyHttpCodec ?? 'lean',
       logDir: opts.logDir,
       lookup: (kind, ns, name) => store.get(kind, ns, name),
       proxyHasConfig: opts.proxyHasConfig,
