@@ -23,19 +23,6 @@ import {
   type ValidResult,
 } from './run.js';
 
-/**
- * Lean-codec bugs this suite found, by case id (or test name). Their cases are kept out of the shared assertions
- * and asserted on their own with `it.fails`, so the rest stays meaningful; a fix turns that
- * `it.fails` red, which is the reminder to delete the entry.
- */
-const KNOWN_LEAN_BUGS: Record<string, string> = {
-  'request-after-refusal': 'server.ts keeps parsing (and serving) bytes that arrive after it refused a request',
-  'empty-line-split-across-writes': 'parser.ts refuses a CRLF before a request when CR and LF arrive in separate reads',
-  'ok-103-then-head-response': 'client.ts forgets that the request was HEAD after a 1xx response, then waits for a body',
-  'pool-reuse-after-pause': 'client.ts returns a connection to the pool while its socket is still paused by the last response body',
-};
-
-const known = (id: string): boolean => id in KNOWN_LEAN_BUGS;
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
@@ -88,7 +75,7 @@ describe('malformed requests', () => {
   const report = (): string =>
     table([['case', 'node codec', 'lean codec', 'lean expected'], ...MALFORMED.map((c) => {
       const r = results.get(c.id);
-      return [c.id, r ? describeMalformed(r.node) : '-', r ? describeMalformed(r.lean) : '-', `${c.lean.join(',')}${known(c.id) ? ` (known bug: ${KNOWN_LEAN_BUGS[c.id]})` : ''}`];
+      return [c.id, r ? describeMalformed(r.node) : '-', r ? describeMalformed(r.lean) : '-', c.lean.join(',')];
     })]);
 
   /** How the lean codec's handling of `c` departs from the table, if it does. */
@@ -103,7 +90,7 @@ describe('malformed requests', () => {
   }
 
   it('the lean codec refuses each one with the expected status and passes no whole request on', () => {
-    const departures = MALFORMED.filter((c) => !known(c.id)).flatMap((c) => {
+    const departures = MALFORMED.flatMap((c) => {
       const r = results.get(c.id);
       if (!r) return [`${c.id}: not run`];
       const d = leanDeparture(c, r.lean);
@@ -113,7 +100,7 @@ describe('malformed requests', () => {
   });
 
   it("whatever Node's codec refuses, the lean codec refuses too", () => {
-    const laxer = MALFORMED.filter((c) => !known(c.id)).flatMap((c) => {
+    const laxer = MALFORMED.flatMap((c) => {
       const r = results.get(c.id);
       if (!r) return [`${c.id}: not run`];
       return refused(r.node) && !refused(r.lean) ? [`${c.id}: node ${describeMalformed(r.node)}; lean ${describeMalformed(r.lean)}`] : [];
@@ -132,16 +119,10 @@ describe('malformed requests', () => {
       .get('lean')
       .upstream.requests()
       .map((r) => r.target)
-      .filter((t) => t.startsWith('/smuggled/') && !known(t.slice('/smuggled/'.length)));
+      .filter((t) => t.startsWith('/smuggled/'));
     expect(hidden, report()).toEqual([]);
   });
 
-  for (const c of MALFORMED.filter((x) => known(x.id))) {
-    it.fails(`known bug, ${c.id}: ${KNOWN_LEAN_BUGS[c.id]}`, () => {
-      const r = results.get(c.id);
-      expect(r && leanDeparture(c, r.lean), report()).toBeUndefined();
-    });
-  }
 });
 
 describe('valid requests: both codecs accept them and forward the same bytes', () => {
@@ -171,17 +152,11 @@ describe('valid requests: both codecs accept them and forward the same bytes', (
     expect(lean, comparison).toEqual(node);
   }
 
-  it.each(VALID.filter((c) => !known(c.id)).map((c) => [c.id, c] as const))('%s', async (_id, c) => {
+  it.each(VALID.map((c) => [c.id, c] as const))('%s', async (_id, c) => {
     const { node, lean } = await both(c);
     check(c, node, lean);
   });
 
-  for (const c of VALID.filter((x) => known(x.id))) {
-    it.fails(`known bug, ${c.id}: ${KNOWN_LEAN_BUGS[c.id]}`, async () => {
-      const { node, lean } = await both(c);
-      check(c, node, lean);
-    });
-  }
 });
 
 describe('response framing from the upstream', () => {
@@ -218,11 +193,11 @@ describe('response framing from the upstream', () => {
       }),
     ]);
 
-  const malformed = RESPONSES.filter((c) => c.valid === undefined && !known(c.id));
+  const malformed = RESPONSES.filter((c) => c.valid === undefined);
   const valid = RESPONSES.filter((c): c is ResponseCase & { valid: { status: number; body: string } } => c.valid !== undefined);
 
   it("whenever Node's client reports an error, UpstreamPool reports a failure too", () => {
-    const laxer = RESPONSES.filter((c) => !known(c.id)).flatMap((c) => {
+    const laxer = RESPONSES.flatMap((c) => {
       const r = results.get(c.id);
       if (!r) return [`${c.id}: not run`];
       return reportsFailure(r.node) && !reportsFailure(r.lean) ? [`${c.id}: node ${describeOutcome(r.node)}; lean ${describeOutcome(r.lean)}`] : [];
@@ -247,7 +222,7 @@ describe('response framing from the upstream', () => {
 
   it('well-framed responses arrive whole, from either client and through the proxy', () => {
     const wrong = valid
-      .filter((c) => !known(c.id))
+      
       .flatMap((c) => {
         const r = results.get(c.id);
         if (!r) return [`${c.id}: not run`];
@@ -261,12 +236,6 @@ describe('response framing from the upstream', () => {
     expect(wrong, report()).toEqual([]);
   });
 
-  for (const c of valid.filter((x) => known(x.id))) {
-    it.fails(`known bug, ${c.id}: ${KNOWN_LEAN_BUGS[c.id]}`, () => {
-      const r = results.get(c.id);
-      expect(r && describeOutcome(r.lean), report()).toBe(describeOutcome({ kind: 'response', status: c.valid.status, body: c.valid.body, bodyError: undefined }));
-    });
-  }
 });
 
 describe('UpstreamPool connection reuse', () => {
@@ -279,8 +248,8 @@ describe('UpstreamPool connection reuse', () => {
   });
 
   // The proxy pauses an upstream body when its caller stops reading; if the body ends meanwhile
-  // (it was all in one read), the connection goes back to the pool still paused.
-  it.fails(`known bug, pool-reuse-after-pause: ${KNOWN_LEAN_BUGS['pool-reuse-after-pause']}`, async () => {
+  // (it was all in one read), the connection must not go back to the pool paused.
+  it('reuses a connection whose last response body was paused', async () => {
     const pool = new UpstreamPool('127.0.0.1', upstream.port);
     try {
       const first = await leanExchange(pool, 'GET', '/pool/1', true);

@@ -162,6 +162,7 @@ class UpstreamConnection {
   private requestSent = false;
   private responseDone = false;
   private broken = false;
+  private headRequest = false;
 
   constructor(
     private readonly pool: UpstreamPool,
@@ -199,7 +200,10 @@ class UpstreamConnection {
     this.requestSent = false;
     this.responseDone = false;
     this.response = undefined;
-    this.parser.reset(req.method === 'HEAD');
+    this.headRequest = req.method === 'HEAD';
+    this.parser.reset(this.headRequest);
+    // The previous exchange may have left the socket paused (its caller stopped reading and left).
+    this.socket.resume();
     callbacks.socket(this.socket, reused);
     this.send(req);
     return { abort: () => this.abort(callbacks) };
@@ -285,7 +289,7 @@ class UpstreamConnection {
     const response = this.response;
     if (response === undefined) {
       // An informational (1xx) response: the real one follows.
-      this.parser.reset();
+      this.parser.reset(this.headRequest);
       return;
     }
     this.responseDone = true;
@@ -301,7 +305,11 @@ class UpstreamConnection {
     this.callbacks = undefined;
     this.response = undefined;
     if (this.broken || this.socket.destroyed) this.destroy();
-    else this.pool.release(this);
+    else {
+      // An idle connection must read, or a close from the server would go unnoticed.
+      this.socket.resume();
+      this.pool.release(this);
+    }
   }
 
   private onEnd(): void {

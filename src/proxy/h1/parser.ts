@@ -260,30 +260,25 @@ export class H1Parser {
 
   /** Returns the offset after the head, or -1 when more bytes are needed. */
   private readHead(data: Buffer, off: number): number {
-    let buf: Buffer;
-    let base: number;
-    if (this.pending) {
-      buf = Buffer.concat([this.pending, data.subarray(off)]);
-      base = this.pending.length;
-    } else {
-      // Tolerate empty lines before a request, as RFC 9112 §2.2 allows.
-      if (this.mode === 'request') {
-        while (off + 1 < data.length && data[off] === 13 && data[off + 1] === 10) off += 2;
-        if (off >= data.length) return -1;
-      }
-      buf = off === 0 ? data : data.subarray(off);
-      base = 0;
+    const base = this.pending?.length ?? 0;
+    const buf = this.pending ? Buffer.concat([this.pending, data.subarray(off)]) : off === 0 ? data : data.subarray(off);
+    // Tolerate empty lines before a request, as RFC 9112 §2.2 allows (a CRLF may arrive split across reads).
+    let start = 0;
+    if (this.mode === 'request') while (start + 1 < buf.length && buf[start] === 13 && buf[start + 1] === 10) start += 2;
+    if (start === buf.length || (start === buf.length - 1 && buf[start] === 13)) {
+      this.pending = start === buf.length ? undefined : buf.subarray(start);
+      return -1;
     }
-    const end = buf.indexOf(CRLFCRLF, Math.max(0, base - 3));
+    const end = buf.indexOf(CRLFCRLF, Math.max(start, base - 3));
     if (end < 0) {
-      if (buf.length > MAX_HEAD_BYTES) throw new HttpParseError(431, 'header section too large');
-      if (bareLf(buf, 0, buf.length)) throw new HttpParseError(400, 'line ending without CR');
+      if (buf.length - start > MAX_HEAD_BYTES) throw new HttpParseError(431, 'header section too large');
+      if (bareLf(buf, start, buf.length)) throw new HttpParseError(400, 'line ending without CR');
       this.pending = buf;
       return -1;
     }
-    if (end + 4 > MAX_HEAD_BYTES) throw new HttpParseError(431, 'header section too large');
+    if (end + 4 - start > MAX_HEAD_BYTES) throw new HttpParseError(431, 'header section too large');
     this.pending = undefined;
-    const text = buf.toString('latin1', 0, end);
+    const text = buf.toString('latin1', start, end);
     if (CONTROL.test(text)) throw new HttpParseError(400, 'control character in the head');
     this.parseHead(text);
     return off + (end + 4 - base);

@@ -155,6 +155,8 @@ class LeanResponse implements DownstreamResponse {
 
   writeHead(status: number, reason: string | undefined, headers: OutgoingHttpHeaders): void {
     if (this.headersSent) throw new Error('response head already sent');
+    // The caller is gone: nothing more is written to its connection.
+    if (this.aborted) return;
     const lines = headerLines(headers);
     const noBody = this.req.method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200);
     let framing = '';
@@ -241,6 +243,8 @@ class ServerConnection {
   private lastActive = Date.now();
   private headStartedAt = 0;
   private connectTarget: string | undefined;
+  /** A request could not be parsed: nothing after it on this connection is read. */
+  private refused = false;
   closing = false;
 
   constructor(
@@ -264,6 +268,7 @@ class ServerConnection {
   }
 
   onData(chunk: Buffer): void {
+    if (this.refused) return;
     this.lastActive = Date.now();
     if (this.res !== undefined && this.req?.complete) {
       this.holdBacklog(chunk);
@@ -281,7 +286,7 @@ class ServerConnection {
     this.feeding = true;
     try {
       let off = 0;
-      while (off < chunk.length && !this.socket.destroyed) {
+      while (off < chunk.length && !this.socket.destroyed && !this.refused) {
         if (this.res !== undefined && this.req?.complete) {
           this.holdBacklog(off === 0 ? chunk : chunk.subarray(off));
           return;
@@ -378,6 +383,9 @@ class ServerConnection {
 
   /** Answers a request that cannot be parsed and closes the connection, as Node's server does. */
   private refuse(err: HttpParseError): void {
+    // Bytes after a malformed message have no trustworthy framing: none of them may become a request.
+    this.refused = true;
+    this.backlog = undefined;
     this.req?.fail(err);
     if (this.res && this.res.headersSent) {
       this.socket.destroy();
