@@ -1,15 +1,38 @@
 /** Outbound clusters, created as routes name them: `outbound|<port>|<subset>|<hostname>`. */
-import type { RegistryService } from '../store/index.js';
+import type { RegistryEndpoint, RegistryService } from '../store/index.js';
 import { labelsInclude } from '../api/selectors.js';
 import type { ClusterConfig, EndpointConfig } from './config.js';
 import type { MeshIndex } from './mesh-index.js';
+import { CarryOver, idOf } from './carry-over.js';
 import { connectionPoolOf, effectivePolicy, findDestinationRule, findSubset, lbOf, localityFailoverOf, localityOf, outlierDetectionOf, warmupOf } from './traffic-policy.js';
 
 export function outboundClusterName(port: number, subset: string | undefined, hostname: string): string {
   return `outbound|${port}|${subset ?? ''}|${hostname}`;
 }
 
-export class ClusterSet {
+/** What a service port's endpoints look like, once per registry (endpoint lists are rebuilt with it). */
+const endpointKeys = new WeakMap<readonly RegistryEndpoint[], string>();
+function endpointsKey(endpoints: readonly RegistryEndpoint[]): string {
+  let key = endpointKeys.get(endpoints);
+  if (key === undefined) {
+    key = JSON.stringify(endpoints);
+    endpointKeys.set(endpoints, key);
+  }
+  return key;
+}
+
+/**
+ * Clusters by name and DestinationRule (which decide the policy and subset), checked against the
+ * endpoints they were made from: the rest of what `outbound` reads.
+ */
+const made = new CarryOver<{ endpoints: string; cluster: ClusterConfig }>();
+
+/** Names outbound clusters for routes; a ClusterSet, or something that records what routes asked for. */
+export interface ClusterNamer {
+  outbound(service: RegistryService, port: number, subset?: string): string;
+}
+
+export class ClusterSet implements ClusterNamer {
   private readonly clusters = new Map<string, ClusterConfig>();
 
   constructor(
@@ -27,8 +50,16 @@ export class ClusterSet {
     const dr = findDestinationRule(this.index, service.hostname, service.namespace, this.proxyNamespace);
     const subsetSpec = subset ? findSubset(dr, subset) : undefined;
     if (subset && !subsetSpec) return name;
+    const serviceEndpoints = service.endpoints.get(port) ?? [];
+    const key = `${name}|${idOf(dr)}`;
+    const endpointsSeen = endpointsKey(serviceEndpoints);
+    const hit = made.get(this.index, key);
+    if (hit && hit.endpoints === endpointsSeen) {
+      this.clusters.set(name, hit.cluster);
+      return name;
+    }
     const policy = effectivePolicy(dr, port, subsetSpec);
-    const endpoints: EndpointConfig[] = (service.endpoints.get(port) ?? [])
+    const endpoints: EndpointConfig[] = serviceEndpoints
       .filter((e) => e.ready && labelsInclude(subsetSpec?.labels, e.labels))
       .map((e) => {
         const locality = localityOf(e.labels);
@@ -38,7 +69,7 @@ export class ClusterSet {
     const pool = connectionPoolOf(policy);
     const outlier = outlierDetectionOf(policy);
     const warmup = warmupOf(policy);
-    this.clusters.set(name, {
+    const cluster: ClusterConfig = {
       name,
       service: service.hostname,
       port,
@@ -50,7 +81,9 @@ export class ClusterSet {
       ...(localityFailoverOf(policy) ? { localityFailover: true } : {}),
       ...(warmup ? { warmup } : {}),
       endpoints,
-    });
+    };
+    made.set(this.index, key, { endpoints: endpointsSeen, cluster });
+    this.clusters.set(name, cluster);
     return name;
   }
 
@@ -58,7 +91,21 @@ export class ClusterSet {
     this.clusters.set(cluster.name, cluster);
   }
 
-  build(): Record<string, ClusterConfig> {
-    return Object.fromEntries([...this.clusters.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  /**
+   * The clusters by name, sorted. `previous` (an earlier build of the same set) is returned itself
+   * when nothing changed, and lends its order when only clusters' contents did.
+   */
+  build(previous?: Readonly<Record<string, ClusterConfig>>): Record<string, ClusterConfig> {
+    if (previous) {
+      const names = Object.keys(previous);
+      if (names.length === this.clusters.size && names.every((n) => this.clusters.has(n))) {
+        if (names.every((n) => this.clusters.get(n) === previous[n])) return previous;
+        return Object.fromEntries(names.map((n) => [n, this.clusters.get(n) as ClusterConfig]));
+      }
+    }
+    return Object.fromEntries([...this.clusters.entries()].sort(([a], [b]) => byName.compare(a, b)));
   }
 }
+
+/** What `localeCompare` does (ECMA-402 defines it so), without a collator per comparison. */
+const byName = new Intl.Collator();

@@ -226,9 +226,49 @@ export interface EndpointConfig {
 /**
  * The push protocol between control plane and proxy, over HTTP on the control port:
  * `GET /v1/proxies/<namespace>/<pod>/config` streams newline-delimited `PushMessage`s;
- * `POST /v1/proxies/<namespace>/<pod>/ack` answers each config with an `AckMessage`.
+ * `POST /v1/proxies/<namespace>/<pod>/ack` answers each config or delta with an `AckMessage`.
+ * A stream starts with a full config; later messages may be deltas on top of the previous one.
  */
-export type PushMessage = { type: 'config'; version: string; config: ProxyConfig } | { type: 'ping' };
+export type PushMessage = { type: 'config'; version: string; config: ProxyConfig } | ConfigDelta | { type: 'ping' };
+
+/**
+ * What changed from the config sent just before on the same stream (`base`) to `version`. Merged
+ * into the base it gives exactly the config a full push would have delivered. A proxy whose
+ * config is not `base` cannot use it and subscribes again, which starts with a full config.
+ */
+export interface ConfigDelta {
+  type: 'delta';
+  version: string;
+  base: string;
+  node?: ProxyNode;
+  outboundTrafficPolicy?: ProxyConfig['outboundTrafficPolicy'];
+  listeners?: ListDelta<ListenerConfig>;
+  clusters?: RecordDelta<ClusterConfig>;
+  routes?: RouteTablesDelta;
+}
+
+/**
+ * Changes to a record: entries to add or replace, keys to drop. Kept keys keep their order; a new
+ * key goes right after the key `after` names for it (`null`: first), or at the end, in `set`'s
+ * order, when it has none. `order` lists every key instead when kept keys changed places.
+ */
+export interface RecordDelta<T> {
+  set?: Record<string, T>;
+  remove?: string[];
+  after?: Record<string, string | null>;
+  order?: string[];
+}
+
+export interface RouteTablesDelta extends RecordDelta<RouteTableConfig> {
+  /** Tables on both sides whose virtual hosts changed, by table. */
+  virtualHosts?: Record<string, ListDelta<VirtualHostConfig>>;
+}
+
+/**
+ * Changes to a list of items named uniquely by `name` (listeners, a table's virtual hosts), placed
+ * as in `RecordDelta`; `replace` when names are not unique.
+ */
+export type ListDelta<T extends { name: string }> = { replace: T[] } | { set?: T[]; remove?: string[]; after?: Record<string, string | null>; order?: string[] };
 
 export interface AckMessage {
   version: string;

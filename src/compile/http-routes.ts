@@ -7,7 +7,7 @@ import type {
   CorsConfig, FaultConfig, HeaderOpsConfig, MirrorConfig, ProxyNode, RetryPolicyConfig, RouteActionConfig, RouteConfig, RouteMatchConfig, StringMatcherConfig, WeightedClusterConfig,
 } from './config.js';
 import type { Destination } from '../api/kinds/common.js';
-import type { ClusterSet } from './clusters.js';
+import type { ClusterNamer } from './clusters.js';
 import { outboundClusterName } from './clusters.js';
 import type { MeshIndex, VirtualServiceResource } from './mesh-index.js';
 import { resolveHost } from '../api/hosts.js';
@@ -22,12 +22,45 @@ export const DEFAULT_RETRY_POLICY: RetryPolicyConfig = {
 
 export interface RouteContext {
   index: MeshIndex;
-  clusters: ClusterSet;
+  clusters: ClusterNamer;
   node: ProxyNode;
   /** The gateway this table serves (`ns/name` list), or `mesh` for a sidecar. */
   gateways: 'mesh' | readonly string[];
   /** The port the request arrived for: a service port (sidecar) or a Gateway server port. */
   port: number;
+  /** Filled with what the translation looked up in the index, when given. */
+  reads?: RouteReads;
+}
+
+/**
+ * Everything a translation reads from the index besides its VirtualService: with the same
+ * VirtualService, caller and port, routes are the same while these lookups give the same answers.
+ * (Which clusters exist and what is in them is the ClusterNamer's business.)
+ */
+export interface RouteReads {
+  /** Destination hosts, resolved, and the ports of the service each names ('-' for none). */
+  hosts: Map<string, string>;
+  /** Delegate references and the VirtualService each found. */
+  delegates: { name: string | undefined; namespace: string; found: VirtualServiceResource | undefined }[];
+}
+
+export function newRouteReads(): RouteReads {
+  return { hosts: new Map(), delegates: [] };
+}
+
+function portsOf(service: RegistryService | undefined): string {
+  return service ? service.ports.map((p) => p.port).join(',') : '-';
+}
+
+function findDelegate(index: MeshIndex, name: string | undefined, namespace: string): VirtualServiceResource | undefined {
+  return index.virtualServices.find((v) => v.name === name && (v.namespace ?? 'default') === namespace && (v.object.spec.hosts ?? []).length === 0);
+}
+
+/** Do the lookups recorded in `reads` give the same answers in `index`? */
+export function readsHold(index: MeshIndex, reads: RouteReads): boolean {
+  for (const [host, ports] of reads.hosts) if (portsOf(index.registry.byHostname.get(host)) !== ports) return false;
+  for (const d of reads.delegates) if (findDelegate(index, d.name, d.namespace) !== d.found) return false;
+  return true;
 }
 
 function msOf(d: string | undefined): number | undefined {
@@ -118,9 +151,11 @@ export function retryPolicy(r: HTTPRoute['retries']): RetryPolicyConfig {
 }
 
 /** The registry service a destination names, resolved from the VirtualService's namespace. */
-export function destinationService(index: MeshIndex, host: string, vsNamespace: string): { hostname: string; service: RegistryService | undefined } {
+function destinationService(ctx: RouteContext, host: string, vsNamespace: string): { hostname: string; service: RegistryService | undefined } {
   const hostname = resolveHost(host, vsNamespace);
-  return { hostname, service: index.registry.byHostname.get(hostname) };
+  const service = ctx.index.registry.byHostname.get(hostname);
+  ctx.reads?.hosts.set(hostname, portsOf(service));
+  return { hostname, service };
 }
 
 /** Which service port a destination means when it names none: its only port, or the one the request came for. */
@@ -134,7 +169,7 @@ export function destinationPort(service: RegistryService | undefined, explicit: 
 function weightedClusters(dests: readonly HTTPRouteDestination[], vsNamespace: string, ctx: RouteContext): WeightedClusterConfig[] {
   const single = dests.length === 1;
   return dests.map((d) => {
-    const { hostname, service } = destinationService(ctx.index, d.destination.host, vsNamespace);
+    const { hostname, service } = destinationService(ctx, d.destination.host, vsNamespace);
     const port = destinationPort(service, d.destination.port?.number, ctx.port);
     const cluster = service ? ctx.clusters.outbound(service, port, d.destination.subset) : outboundClusterName(port, d.destination.subset, hostname);
     const headers = headerOps(d.headers);
@@ -209,7 +244,7 @@ function mirrorsOf(route: HTTPRoute, vsNamespace: string, ctx: RouteContext): Mi
   for (const m of route.mirrors ?? []) list.push({ destination: m.destination, percent: percentOf(m.percentage) });
   if (list.length === 0) return undefined;
   return list.map(({ destination, percent }) => {
-    const { hostname, service } = destinationService(ctx.index, destination.host, vsNamespace);
+    const { hostname, service } = destinationService(ctx, destination.host, vsNamespace);
     const port = destinationPort(service, destination.port?.number, ctx.port);
     const cluster = service ? ctx.clusters.outbound(service, port, destination.subset) : outboundClusterName(port, destination.subset, hostname);
     return { cluster, percent };
@@ -287,7 +322,12 @@ function translateRoutes(vs: VirtualServiceResource, routes: readonly HTTPRoute[
     const blocks = merged.filter((m) => m === undefined || matchApplies(m, vsNamespace, ctx));
     if (route.delegate) {
       // A delegate VirtualService's routes, each narrowed by this route's match (one level, as Istio allows).
-      const child = depth === 0 ? ctx.index.virtualServices.find((v) => v.name === route.delegate?.name && (v.namespace ?? 'default') === (route.delegate?.namespace ?? vsNamespace) && (v.object.spec.hosts ?? []).length === 0) : undefined;
+      let child: VirtualServiceResource | undefined;
+      if (depth === 0) {
+        const namespace = route.delegate.namespace ?? vsNamespace;
+        child = findDelegate(ctx.index, route.delegate.name, namespace);
+        ctx.reads?.delegates.push({ name: route.delegate.name, namespace, found: child });
+      }
       if (!child) return;
       for (const m of blocks) out.push(...translateRoutes(child, child.object.spec.http ?? [], m, ctx, depth + 1));
       return;
@@ -307,7 +347,7 @@ function translateRoutes(vs: VirtualServiceResource, routes: readonly HTTPRoute[
 }
 
 /** The route a service gets when no VirtualService names it: everything to all its endpoints. */
-export function defaultRoute(service: RegistryService, port: number, clusters: ClusterSet): RouteConfig {
+export function defaultRoute(service: RegistryService, port: number, clusters: ClusterNamer): RouteConfig {
   return {
     name: 'default',
     match: { uri: { prefix: '/' } },

@@ -44,6 +44,35 @@ export interface MeshIndex {
 
 const cache = new WeakMap<StoreSnapshot, MeshIndex>();
 
+/** The registry's inputs and the registry made from them, from the last snapshot indexed. */
+let lastRegistry: { services: readonly Resource[]; serviceEntries: readonly Resource[]; workloads: readonly WorkloadInstance[]; registry: ServiceRegistry } | undefined;
+
+function sameList<T>(a: readonly T[], b: readonly T[], equal: (x: T, y: T) => boolean = (x, y) => x === y): boolean {
+  return a === b || (a.length === b.length && a.every((x, i) => equal(x, b[i] as T)));
+}
+
+/** Snapshots copy each workload, so equal field by field (nested values by identity, as the store keeps them). */
+function sameWorkload(a: WorkloadInstance, b: WorkloadInstance): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a) as (keyof WorkloadInstance)[];
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+/**
+ * The service registry, reused from the previous snapshot when its inputs (Services,
+ * ServiceEntries and workloads: all that buildRegistry reads) are unchanged. Most changes are
+ * routing rules, and rebuilding every service's endpoints for them cost more than the rest of a push.
+ */
+function registryFor(snapshot: StoreSnapshot): ServiceRegistry {
+  const services = snapshot.byKind('Service');
+  const serviceEntries = snapshot.byKind('ServiceEntry');
+  const last = lastRegistry;
+  if (last && sameList(last.services, services) && sameList(last.serviceEntries, serviceEntries) && sameList(last.workloads, snapshot.workloads, sameWorkload)) return last.registry;
+  const registry = buildRegistry(snapshot);
+  lastRegistry = { services, serviceEntries, workloads: snapshot.workloads, registry };
+  return registry;
+}
+
 function addToHostIndex<T>(idx: HostIndex<T>, host: string, item: T): void {
   if (host.startsWith('*')) {
     idx.wildcard.push({ host, item });
@@ -85,7 +114,7 @@ export function indexSnapshot(snapshot: StoreSnapshot, mesh: MeshSettings = DEFA
     revision: snapshot.revision,
     meshVirtualServicesByHost: vsIndex,
     destinationRulesByNamespace: drIndex,
-    registry: buildRegistry(snapshot),
+    registry: registryFor(snapshot),
     virtualServices,
     destinationRules,
     gateways: snapshot.byKind('Gateway') as GatewayResource[],

@@ -1,10 +1,11 @@
 import { localityOf } from './traffic-policy.js';
 /** A sidecar's configuration: the pod's HTTP proxy (outbound) and a listener in front of each app port (inbound). */
-import type { WorkloadInstance } from '../store/index.js';
+import type { RegistryService, WorkloadInstance } from '../store/index.js';
 import { isHttpProtocol, visibleFrom } from '../store/index.js';
-import type { ClusterConfig, ListenerConfig, ProxyConfig, ProxyNode, RouteTableConfig, VirtualHostConfig } from './config.js';
-import { ClusterSet } from './clusters.js';
-import { defaultRoute, translateHttpRoutes, type RouteContext } from './http-routes.js';
+import type { ClusterConfig, ListenerConfig, ProxyConfig, ProxyNode, RouteConfig, RouteTableConfig, VirtualHostConfig } from './config.js';
+import { ClusterSet, type ClusterNamer } from './clusters.js';
+import { CarryOver, idOf } from './carry-over.js';
+import { defaultRoute, newRouteReads, readsHold, translateHttpRoutes, type RouteContext, type RouteReads } from './http-routes.js';
 import { serviceDomains } from './hosts.js';
 import { exportedTo } from '../api/hosts.js';
 import { lookupHost, type MeshIndex, type VirtualServiceResource } from './mesh-index.js';
@@ -40,18 +41,107 @@ function inboundListeners(w: WorkloadInstance, index: MeshIndex, clusters: Clust
 
 interface OutboundPart {
   routes: Record<string, RouteTableConfig>;
-  clusters: ClusterSet;
+  clusters: Record<string, ClusterConfig>;
 }
 
 const outboundCache = new WeakMap<MeshIndex, Map<string, OutboundPart>>();
+/** The part last made for each key, from an older snapshot: its unchanged tables are reused as they are. */
+const previousParts = new CarryOver<OutboundPart>();
+
+/**
+ * Routes translated for one service port, and how to check they still hold: their cache key names
+ * the rest of their inputs (see routesFor).
+ */
+interface Translation {
+  routes: RouteConfig[];
+  reads: RouteReads;
+  /** The clusters the routes asked for, to ask again: by destination host, or the service itself (`undefined`). */
+  clusters: { host: string | undefined; port: number; subset: string | undefined }[];
+}
+const translations = new CarryOver<Translation>();
+/** Virtual hosts per caller key, the same object while their routes are. */
+const virtualHosts = new CarryOver<VirtualHostConfig>();
+
+/**
+ * Passes cluster requests on, noting each so a cached translation can make them again. Routes
+ * translated from a VirtualService name their destinations by host; a default route, its service.
+ */
+class RecordingNamer implements ClusterNamer {
+  readonly asked: Translation['clusters'] = [];
+  constructor(
+    private readonly clusters: ClusterNamer,
+    private readonly byHost: boolean,
+  ) {}
+
+  outbound(service: RegistryService, port: number, subset?: string): string {
+    this.asked.push({ host: this.byHost ? service.hostname : undefined, port, subset });
+    return this.clusters.outbound(service, port, subset);
+  }
+}
+
+const labelDependence = new WeakMap<MeshIndex, boolean>();
+
+/** Does some VirtualService match on the caller's labels or namespace? */
+function callerDependent(index: MeshIndex): boolean {
+  let dependent = labelDependence.get(index);
+  if (dependent === undefined) {
+    dependent = index.virtualServices.some((vs) => (vs.object.spec.http ?? []).some((r) => (r.match ?? []).some((m) => m.sourceLabels !== undefined || m.sourceNamespace !== undefined)));
+    labelDependence.set(index, dependent);
+  }
+  return dependent;
+}
 
 /**
  * What the caller's identity changes in the outbound routes: its namespace always (name resolution,
  * exportTo, DestinationRule lookup), its labels only when some VirtualService matches on them.
  */
 function outboundKey(index: MeshIndex, w: WorkloadInstance): string {
-  const labelDependent = index.virtualServices.some((vs) => (vs.object.spec.http ?? []).some((r) => (r.match ?? []).some((m) => m.sourceLabels !== undefined || m.sourceNamespace !== undefined)));
-  return labelDependent ? `${w.namespace}|${JSON.stringify(Object.entries(w.labels).sort())}` : w.namespace;
+  return callerDependent(index) ? `${w.namespace}|${JSON.stringify(Object.entries(w.labels).sort())}` : w.namespace;
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function sameRecord<T>(a: Readonly<Record<string, T>>, b: Readonly<Record<string, T>>): boolean {
+  const keys = Object.keys(a);
+  return sameItems(keys, Object.keys(b)) && keys.every((k) => a[k] === b[k]);
+}
+
+/**
+ * The routes of one service port, cached across snapshots and namespaces under everything they are
+ * made from: the service's host and port, the VirtualService that governs it, the caller when some
+ * VirtualService matches on it (`key`), and the lookups the translation made. Translation does not
+ * depend on the caller's namespace otherwise: what it changes is in domains and cluster contents.
+ */
+function routesFor(index: MeshIndex, key: string, service: RegistryService, port: number, vs: VirtualServiceResource | undefined, clusters: ClusterSet, node: ProxyNode): RouteConfig[] {
+  const cacheKey = `${callerDependent(index) ? key : ''}\u0000${service.hostname}\u0000${port}\u0000${idOf(vs)}`;
+  const hit = translations.get(index, cacheKey);
+  if (hit && readsHold(index, hit.reads)) {
+    for (const c of hit.clusters) {
+      // readsHold saw each destination host resolve as before, so the service is there.
+      const target = c.host === undefined ? service : index.registry.byHostname.get(c.host);
+      if (target) clusters.outbound(target, c.port, c.subset);
+    }
+    return hit.routes;
+  }
+  const namer = new RecordingNamer(clusters, vs !== undefined);
+  const reads = newRouteReads();
+  const ctx: RouteContext = { index, clusters: namer, node, gateways: 'mesh', port, reads };
+  const routes = vs ? translateHttpRoutes(vs, ctx) : [defaultRoute(service, port, namer)];
+  translations.set(index, cacheKey, { routes, reads, clusters: namer.asked });
+  return routes;
+}
+
+/** One service port's virtual host for sidecars with `key`; the same object as before while its routes are. */
+function virtualHost(index: MeshIndex, key: string, service: RegistryService, port: number, vs: VirtualServiceResource | undefined, clusters: ClusterSet, node: ProxyNode): VirtualHostConfig {
+  const routes = routesFor(index, key, service, port, vs, clusters, node);
+  const cacheKey = `${key}\u0000${service.hostname}\u0000${service.namespace}\u0000${port}`;
+  const hit = virtualHosts.get(index, cacheKey);
+  if (hit?.routes === routes) return hit;
+  const vhost: VirtualHostConfig = { name: `${service.hostname}:${port}`, domains: serviceDomains(service.hostname, service.namespace, node.namespace), routes };
+  virtualHosts.set(index, cacheKey, vhost);
+  return vhost;
 }
 
 /** The outbound route tables and clusters, shared by every sidecar with the same key in one snapshot. */
@@ -64,8 +154,9 @@ function outboundPart(index: MeshIndex, w: WorkloadInstance, node: ProxyNode): O
   const key = outboundKey(index, w);
   const hit = perIndex.get(key);
   if (hit) return hit;
+  const previous = previousParts.get(index, key);
   const clusters = new ClusterSet(index, w.namespace);
-  const tables = new Map<string, RouteTableConfig>();
+  const tables = new Map<string, VirtualHostConfig[]>();
   for (const service of index.registry.services) {
     if (!visibleFrom(service, w.namespace)) continue;
     const vs = virtualServiceFor(index, service.hostname, w.namespace);
@@ -74,18 +165,44 @@ function outboundPart(index: MeshIndex, w: WorkloadInstance, node: ProxyNode): O
         clusters.outbound(service, p.port);
         continue;
       }
-      const ctx: RouteContext = { index, clusters, node, gateways: 'mesh', port: p.port };
-      const routes = vs ? translateHttpRoutes(vs, ctx) : [defaultRoute(service, p.port, clusters)];
       const tableName = String(p.port);
-      const table = tables.get(tableName) ?? { name: tableName, virtualHosts: [] };
-      const vhost: VirtualHostConfig = { name: `${service.hostname}:${p.port}`, domains: serviceDomains(service.hostname, service.namespace, w.namespace), routes };
-      table.virtualHosts.push(vhost);
-      tables.set(tableName, table);
+      const vhosts = tables.get(tableName) ?? [];
+      vhosts.push(virtualHost(index, key, service, p.port, vs, clusters, node));
+      tables.set(tableName, vhosts);
     }
   }
-  const part = { routes: Object.fromEntries([...tables.entries()].sort(([a], [b]) => a.localeCompare(b))), clusters };
+  const routes: Record<string, RouteTableConfig> = Object.fromEntries(
+    [...tables.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, vhosts]) => {
+        const old = previous && Object.prototype.hasOwnProperty.call(previous.routes, name) ? previous.routes[name] : undefined;
+        return [name, old && old.name === name && sameItems(old.virtualHosts, vhosts) ? old : { name, virtualHosts: vhosts }];
+      }),
+  );
+  const part = {
+    routes: previous && sameRecord(previous.routes, routes) ? previous.routes : routes,
+    clusters: clusters.build(previous?.clusters),
+  };
+  previousParts.set(index, key, part);
   perIndex.set(key, part);
   return part;
+}
+
+/** Each sidecar's clusters as last compiled, with what they were made from. */
+const mergedClusters = new CarryOver<{ shared: Record<string, ClusterConfig>; own: string; merged: Record<string, ClusterConfig> }>();
+
+/**
+ * The shared outbound clusters and the pod's own, in one record; the same record as last time when
+ * both are unchanged, so that a push to this proxy sees unchanged clusters at a glance.
+ */
+function proxyClusters(index: MeshIndex, w: WorkloadInstance, shared: Record<string, ClusterConfig>, own: Record<string, ClusterConfig>): Record<string, ClusterConfig> {
+  const key = `${w.namespace}/${w.name}`;
+  const ownJson = JSON.stringify(own);
+  const last = mergedClusters.get(index, key);
+  if (last && last.shared === shared && last.own === ownJson) return last.merged;
+  const merged = { ...shared, ...own };
+  mergedClusters.set(index, key, { shared, own: ownJson, merged });
+  return merged;
 }
 
 export function compileSidecar(index: MeshIndex, w: WorkloadInstance): ProxyConfig {
@@ -103,7 +220,7 @@ export function compileSidecar(index: MeshIndex, w: WorkloadInstance): ProxyConf
     node,
     listeners,
     routes: shared.routes,
-    clusters: { ...shared.clusters.build(), ...own.build() },
+    clusters: proxyClusters(index, w, shared.clusters, own.build()),
     outboundTrafficPolicy: outboundTrafficPolicyFor(index, w),
   };
 }

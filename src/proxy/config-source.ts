@@ -1,9 +1,11 @@
 /**
- * The proxy's side of the push protocol: subscribe, apply each snapshot, answer ACK or NACK, and
- * keep the last good configuration through control-plane outages, reconnecting with backoff.
+ * The proxy's side of the push protocol: subscribe, apply each config (a delta merged into the
+ * last one applied first), answer ACK or NACK, and keep the last good configuration through
+ * control-plane outages, reconnecting with backoff.
  */
 import http from 'node:http';
 import type { AckMessage, ProxyConfig, PushMessage } from '../compile/config.js';
+import { applyDelta } from './config-delta.js';
 import { LineSplitter } from './ndjson.js';
 
 export interface ConfigSourceOptions {
@@ -11,7 +13,7 @@ export interface ConfigSourceOptions {
   control: string;
   namespace: string;
   pod: string;
-  /** Applies a config; throws to refuse it (NACK). */
+  /** Applies a whole config; throws to refuse it (NACK). */
   apply(config: ProxyConfig): Promise<void>;
   log(message: string): void;
   /** A stream without a message for this long is considered dead. */
@@ -27,6 +29,8 @@ export class ConfigSource {
   private backoff = MIN_BACKOFF_MS;
   private readonly agent = new http.Agent({ keepAlive: true });
   private timer: NodeJS.Timeout | undefined;
+  /** The config last applied: what the control plane's deltas build on. */
+  private applied: ProxyConfig | undefined;
 
   constructor(private readonly opts: ConfigSourceOptions) {}
 
@@ -66,25 +70,42 @@ export class ConfigSource {
     const { host, port } = this.hostPort();
     const req = http.get({ host, port, path: `${this.base}/config`, agent: false, headers: { accept: 'application/x-ndjson' } });
     this.request = req;
+    // Events of a stream given up for a new one (see resubscribe) are not outages.
+    const current = (): boolean => this.request === req;
+    const retryLater = (reason: string): void => {
+      if (current()) this.retryLater(reason);
+    };
     const silence = this.opts.silenceMs ?? 45_000;
     req.setTimeout(silence, () => req.destroy(new Error('no message from control plane')));
     req.on('response', (res) => {
       if (res.statusCode !== 200) {
         res.resume();
-        this.retryLater(`HTTP ${res.statusCode}`);
+        retryLater(`HTTP ${res.statusCode}`);
         return;
       }
       this.backoff = MIN_BACKOFF_MS;
       let chain = Promise.resolve();
       const lines = new LineSplitter((line) => {
-        chain = chain.then(() => this.handle(line));
+        chain = chain.then(() => (current() ? this.handle(line) : undefined));
       });
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => lines.push(chunk));
-      res.on('end', () => this.retryLater('stream ended'));
-      res.on('error', (e) => this.retryLater(e.message));
+      res.on('end', () => retryLater('stream ended'));
+      res.on('error', (e) => retryLater(e.message));
     });
-    req.on('error', (e) => this.retryLater(e.message));
+    req.on('error', (e) => retryLater(e.message));
+  }
+
+  /** A new stream at once, which the control plane starts with a whole config. */
+  private resubscribe(reason: string): void {
+    if (this.stopped) return;
+    this.opts.log(`subscribing again for a whole config: ${reason}`);
+    const old = this.request;
+    this.request = undefined;
+    old?.destroy();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.connect();
   }
 
   private async handle(line: string): Promise<void> {
@@ -95,9 +116,24 @@ export class ConfigSource {
       this.opts.log('ignored a malformed message from the control plane');
       return;
     }
-    if (msg.type !== 'config') return;
+    let config: ProxyConfig;
+    if (msg.type === 'config') config = msg.config;
+    else if (msg.type === 'delta') {
+      // Deltas sent before the control plane saw a NACK, or after a message was lost, do not fit.
+      if (this.applied?.version !== msg.base) {
+        this.resubscribe(`delta for version ${msg.base}, serving ${this.applied?.version ?? 'nothing'}`);
+        return;
+      }
+      try {
+        config = applyDelta(this.applied, msg);
+      } catch (err) {
+        this.resubscribe(err instanceof Error ? err.message : String(err));
+        return;
+      }
+    } else return;
     try {
-      await this.opts.apply(msg.config);
+      await this.opts.apply(config);
+      this.applied = config;
       await this.ack({ version: msg.version, ok: true });
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);

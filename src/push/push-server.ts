@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { createHash } from 'node:crypto';
-import type { AckMessage, ProxyConfig, PushMessage } from '../compile/config.js';
+import type { AckMessage, ConfigDelta, ProxyConfig, PushMessage } from '../compile/config.js';
 import { compileProxyConfig, type MeshSettings, DEFAULT_MESH_SETTINGS } from '../compile/index.js';
 import type { ConfigStore } from '../store/index.js';
+import { configMessageJson, deltaMessageJson, diffConfig } from './config-delta.js';
 
 export type SyncState = 'SYNCED' | 'STALE' | 'NACK' | 'NOT SENT' | 'DISCONNECTED';
 
@@ -25,9 +25,15 @@ interface Subscription {
   res?: ServerResponse;
   sentVersion?: string;
   sentAt?: number;
-  /** Config sent, without version, to skip pushes that change nothing. */
-  sentFingerprint?: string;
+  /** The last config sent, whole: what `ackedConfig` becomes when the proxy acknowledges it. */
   sentConfig?: ProxyConfig;
+  /** A new stream starts with the current config even when it did not change. */
+  resend?: boolean;
+  /**
+   * The proxy holds `sentConfig` once it has applied everything sent on this stream, so the next
+   * push can be a delta on top of it. Not on a new stream, nor after a NACK (it kept an older one).
+   */
+  deltaOk?: boolean;
   ackedVersion?: string;
   ackedAt?: number;
   ackedConfig?: ProxyConfig;
@@ -35,46 +41,6 @@ interface Subscription {
 }
 
 const DEBOUNCE_MS = 30;
-
-interface Memo {
-  json: string;
-  hash: string;
-}
-
-/**
- * Route tables and clusters are shared between proxies (the compiler reuses them), so their JSON
- * and its hash are made once per object, not once per proxy.
- */
-const jsonMemo = new WeakMap<object, Memo>();
-function memo(value: object): Memo {
-  let m = jsonMemo.get(value);
-  if (m === undefined) {
-    const json = JSON.stringify(value);
-    m = { json, hash: createHash('sha1').update(json).digest('base64') };
-    jsonMemo.set(value, m);
-  }
-  return m;
-}
-
-/** The config's JSON without its version, and a fingerprint of it made from the parts' memoised hashes. */
-function configBody(config: ProxyConfig): { json: string; fingerprint: string } {
-  const hash = createHash('sha1');
-  const record = (r: Record<string, object>): string => {
-    let out = '{';
-    let first = true;
-    for (const [k, v] of Object.entries(r)) {
-      const m = memo(v);
-      hash.update(k).update(m.hash);
-      out += `${first ? '' : ','}${JSON.stringify(k)}:${m.json}`;
-      first = false;
-    }
-    return `${out}}`;
-  };
-  const head = `"node":${JSON.stringify(config.node)},"listeners":${JSON.stringify(config.listeners)}`;
-  hash.update(head).update(config.outboundTrafficPolicy);
-  const json = `${head},"routes":${record(config.routes)},"clusters":${record(config.clusters)},"outboundTrafficPolicy":${JSON.stringify(config.outboundTrafficPolicy)}`;
-  return { json, fingerprint: hash.digest('base64') };
-}
 const PING_MS = 15_000;
 
 export class PushServer {
@@ -103,8 +69,9 @@ export class PushServer {
     const sub = this.subs.get(key) ?? { namespace, pod };
     sub.res?.destroy();
     sub.res = res;
-    // A reconnecting proxy gets the current config again, even if nothing changed.
-    delete sub.sentFingerprint;
+    // A reconnecting proxy gets the whole current config again, even if nothing changed.
+    sub.resend = true;
+    sub.deltaOk = false;
     this.subs.set(key, sub);
     res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
     res.flushHeaders();
@@ -124,6 +91,7 @@ export class PushServer {
       delete sub.nack;
     } else {
       sub.nack = message.error ?? 'refused';
+      sub.deltaOk = false;
       this.log(`proxy ${namespace}/${pod} refused config ${message.version}: ${sub.nack}`);
     }
     for (const w of [...this.ackWaiters]) w();
@@ -166,15 +134,18 @@ export class PushServer {
       this.log(`cannot compile config for ${sub.namespace}/${sub.pod}: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
-    const { json: body, fingerprint } = configBody(config);
-    if (fingerprint === sub.sentFingerprint) return;
-    sub.sentFingerprint = fingerprint;
+    let delta: ConfigDelta | undefined;
+    if (sub.sentConfig && !sub.resend) {
+      delta = diffConfig(sub.sentConfig, config);
+      if (!delta) return;
+    }
+    const line = delta && sub.deltaOk ? deltaMessageJson(delta) : configMessageJson(config);
+    sub.resend = false;
+    sub.deltaOk = true;
     sub.sentVersion = config.version;
     sub.sentConfig = config;
     sub.sentAt = Date.now();
-    const version = JSON.stringify(config.version);
-    // The same shape as JSON.stringify({ type: 'config', version, config } satisfies PushMessage).
-    sub.res.write(`{"type":"config","version":${version},"config":{"version":${version},${body}}}\n`);
+    sub.res.write(`${line}\n`);
   }
 
   private broadcastPing(): void {

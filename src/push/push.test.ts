@@ -1,7 +1,7 @@
 /**
  * The push protocol with a real proxy in process: a config the proxy cannot apply is NACKed and the
  * previous one keeps serving; a proxy that loses the control plane keeps its config and picks up
- * changes when the control plane returns.
+ * changes when the control plane returns. And on the wire: a whole config first, then deltas.
  */
 import { describe, it, expect, afterEach } from 'vitest';
 import net from 'node:net';
@@ -11,6 +11,10 @@ import { createControlServer } from '../control/server.js';
 import { startProxy, type RunningProxy } from '../proxy/index.js';
 import { meshFromYaml, gatewayWorkload } from '../../test/support/mesh-fixture.js';
 import { freePort } from '../../test/support/mesh.js';
+import type { AckMessage, ConfigDelta, ProxyConfig, PushMessage } from '../compile/config.js';
+import { compileProxyConfig } from '../compile/index.js';
+import { applyDelta } from '../proxy/config-delta.js';
+import { LineSplitter } from '../proxy/ndjson.js';
 
 const GATEWAY_VS = `apiVersion: networking.istio.io/v1
 kind: VirtualService
@@ -29,6 +33,44 @@ function get(port: number): Promise<string> {
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => resolve(`${res.statusCode} ${body}`));
     }).on('error', reject);
+  });
+}
+
+/** A config stream read by hand, to see what goes over the wire. */
+function rawStream(port: number, namespace: string, pod: string): { next(): Promise<PushMessage>; close(): void } {
+  const queue: PushMessage[] = [];
+  const waiting: ((m: PushMessage) => void)[] = [];
+  const req = http.get({ host: '127.0.0.1', port, path: `/v1/proxies/${namespace}/${pod}/config`, agent: false }, (res) => {
+    const lines = new LineSplitter((line) => {
+      const m = JSON.parse(line) as PushMessage;
+      if (m.type === 'ping') return;
+      const w = waiting.shift();
+      if (w) w(m);
+      else queue.push(m);
+    });
+    res.setEncoding('utf8');
+    res.on('data', (c: string) => lines.push(c));
+  });
+  req.on('error', () => undefined);
+  return {
+    next: () => {
+      const m = queue.shift();
+      return m ? Promise.resolve(m) : new Promise((resolve) => waiting.push(resolve));
+    },
+    close: () => req.destroy(),
+  };
+}
+
+function postAck(port: number, namespace: string, pod: string, ack: AckMessage): Promise<void> {
+  const body = JSON.stringify(ack);
+  return new Promise((resolve, reject) => {
+    http
+      .request({ host: '127.0.0.1', port, method: 'POST', path: `/v1/proxies/${namespace}/${pod}/ack`, agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      })
+      .on('error', reject)
+      .end(body);
   });
 }
 
@@ -100,5 +142,66 @@ describe('push protocol', () => {
     await until(() => push2.hasConfig(gw.namespace, gw.name), 10_000);
     expect(await get(listenPort)).toBe('200 version two');
     expect(proxy.current()?.version).toBe(String(store.revision));
+  });
+
+  it('sends a whole config first, then deltas; a whole one again after a NACK and on a new stream', async () => {
+    const { store } = meshFromYaml(GATEWAY_VS);
+    const gw = gatewayWorkload();
+    store.putWorkload(gw);
+    const push = new PushServer(store);
+    const port = await freePort();
+    const server = createControlServer({ store, push, version: 'test', log: () => undefined });
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+    cleanups.push(() => {
+      push.close();
+      server.closeAllConnections();
+      server.close();
+    });
+    const compiled = (): ProxyConfig => compileProxyConfig(store.snapshot(), gw);
+    const say = (text: string): void => void store.apply(meshFromYaml(GATEWAY_VS.replace('version one', text)).resources);
+    const stream = rawStream(port, gw.namespace, gw.name);
+    cleanups.push(() => stream.close());
+
+    const first = await stream.next();
+    if (first.type !== 'config') throw new Error(`expected a whole config, got ${first.type}`);
+    await postAck(port, gw.namespace, gw.name, { version: first.version, ok: true });
+
+    say('version two');
+    push.flush();
+    const second = await stream.next();
+    expect(second.type).toBe('delta');
+    const delta = second as ConfigDelta;
+    expect(delta.base).toBe(first.version);
+    // One virtual host changed: neither listeners nor clusters travel.
+    expect(Object.keys(delta).sort()).toEqual(['base', 'routes', 'type', 'version']);
+    const merged = applyDelta(first.config, delta);
+    expect(merged).toStrictEqual(compiled());
+    await postAck(port, gw.namespace, gw.name, { version: delta.version, ok: true });
+    // What the control plane shows for the proxy is the whole config.
+    await until(() => push.ackedConfig(gw.namespace, gw.name)?.version === delta.version);
+    expect(push.ackedConfig(gw.namespace, gw.name)).toStrictEqual(merged);
+
+    // A change that leaves this proxy's config as it was sends nothing.
+    store.apply(meshFromYaml('apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: unrelated}\nspec: {host: unrelated}\n').resources);
+    push.flush();
+    expect(push.status()[0]?.sentVersion).toBe(delta.version);
+
+    say('version three');
+    push.flush();
+    const third = await stream.next();
+    expect(third.type).toBe('delta');
+    await postAck(port, gw.namespace, gw.name, { version: (third as ConfigDelta).version, ok: false, error: 'no' });
+    await until(() => push.status()[0]?.state === 'NACK');
+    say('version four');
+    push.flush();
+    const fourth = await stream.next();
+    expect(fourth.type).toBe('config');
+    expect(fourth.type === 'config' && fourth.config).toStrictEqual(compiled());
+
+    const again = rawStream(port, gw.namespace, gw.name);
+    cleanups.push(() => again.close());
+    const fifth = await again.next();
+    expect(fifth.type).toBe('config');
+    expect(fifth.type === 'config' && fifth.version).toBe(String(store.revision));
   });
 });
