@@ -1,5 +1,5 @@
 /** A route table ready for lookups: virtual hosts by domain (Envoy's precedence), routes with compiled matchers. */
-import type { CorsConfig, FaultConfig, MirrorConfig, RouteActionConfig, RouteConfig, RouteTableConfig, HeaderOpsConfig, WeightedClusterConfig } from '../../compile/config.js';
+import type { CorsConfig, FaultConfig, MirrorConfig, RouteActionConfig, RouteConfig, RouteTableConfig, HeaderOpsConfig, WeightedClusterConfig, VirtualHostConfig } from '../../compile/config.js';
 import { compileRouteMatch, type RequestTest } from './matchers.js';
 import { compileSearch, rewriteTemplate } from '../regex.js';
 
@@ -25,6 +25,12 @@ export interface CompiledVirtualHost {
   routes: CompiledRoute[];
 }
 
+/**
+ * Compiled virtual hosts by the config object they came from. A pushed delta leaves unchanged
+ * virtual hosts as the same objects, so a new version recompiles only the ones that changed.
+ */
+const compiledHosts = new WeakMap<VirtualHostConfig, CompiledVirtualHost>();
+
 export class RouteTable {
   private readonly exact = new Map<string, CompiledVirtualHost>();
   private readonly suffixes: { suffix: string; vhost: CompiledVirtualHost }[] = [];
@@ -33,7 +39,11 @@ export class RouteTable {
 
   constructor(config: RouteTableConfig) {
     for (const vh of config.virtualHosts) {
-      const compiled: CompiledVirtualHost = { name: vh.name, routes: vh.routes.map(compileRoute) };
+      let compiled = compiledHosts.get(vh);
+      if (compiled === undefined) {
+        compiled = { name: vh.name, routes: vh.routes.map(compileRoute) };
+        compiledHosts.set(vh, compiled);
+      }
       for (const raw of vh.domains) {
         const d = raw.toLowerCase();
         if (d === '*') this.catchAll ??= compiled;
