@@ -7,6 +7,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { METHODS } from 'node:http';
+import { headerBag } from './header-bag.js';
 
 /** Status the server answers with when a request cannot be parsed. */
 export type ParseErrorStatus = 400 | 413 | 431 | 501 | 505;
@@ -287,7 +288,7 @@ export class H1Parser {
   private parseHead(text: string): void {
     let lineEnd = nextLineEnd(text, 0);
     const first = text.slice(0, lineEnd);
-    const head: ParsedHead = { method: '', url: '', statusCode: 0, statusMessage: '', versionMinor: 1, headers: Object.create(null) as IncomingHttpHeaders, keepAlive: true, hasBody: false };
+    const head: ParsedHead = { method: '', url: '', statusCode: 0, statusMessage: '', versionMinor: 1, headers: headerBag<IncomingHttpHeaders>(), keepAlive: true, hasBody: false };
     if (this.mode === 'request') this.parseRequestLine(first, head);
     else this.parseStatusLine(first, head);
 

@@ -12,6 +12,16 @@ export class HeaderValueError extends Error {
   }
 }
 
+/** Names already checked; most traffic repeats a few dozen, and the set is bounded. */
+const checkedNames = new Set<string>();
+const MAX_CHECKED_NAMES = 2048;
+
+function checkName(name: string): void {
+  if (checkedNames.has(name)) return;
+  if (!TOKEN.test(name)) throw new HeaderValueError(name);
+  if (checkedNames.size < MAX_CHECKED_NAMES) checkedNames.add(name);
+}
+
 function line(name: string, value: string): string {
   if (UNSAFE_VALUE.test(value)) throw new HeaderValueError(name);
   return `${name}: ${value}\r\n`;
@@ -23,7 +33,7 @@ export function headerLines(headers: OutgoingHttpHeaders): string {
   for (const name in headers) {
     const v = headers[name];
     if (v === undefined) continue;
-    if (!TOKEN.test(name)) throw new HeaderValueError(name);
+    checkName(name);
     if (Array.isArray(v)) for (const item of v) out += line(name, item);
     else out += line(name, typeof v === 'string' ? v : String(v));
   }

@@ -1,12 +1,13 @@
 /** Header handling a proxy owes the hop it sits on. */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { HeaderOpsConfig } from '../../compile/config.js';
+import { headerBag } from '../h1/header-bag.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 /** Request headers to send upstream: hop-by-hop ones removed (including those named in Connection). */
 export function forwardableHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
+  const out = headerBag<OutgoingHttpHeaders>();
   const connection = headers.connection;
   // `keep-alive` and `close` name no header; only other tokens need a set to consult.
   const plain = connection === undefined || connection.length === 0 || /^(keep-alive|close)$/i.test(connection);
