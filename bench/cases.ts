@@ -107,6 +107,22 @@ backend split
   },
 };
 
+/** A measuring stick: a bare Node.js proxy (`bench/floor/`), run under tsx like the bench itself. */
+function floorProxy(name: string, script: string): Case {
+  return {
+    name,
+    async start(up) {
+      const port = await freePort();
+      const s = start(process.execPath, ['--import', 'tsx', join(REPO, 'bench', 'floor', script), String(port), String(up.portA), String(up.portB)], { cwd: REPO });
+      await waitForPort(port);
+      return { url: `http://127.0.0.1:${port}/`, pids: processPids(s), stop: () => s.stop() };
+    },
+  };
+}
+
+export const floorNet = floorProxy('floor: bare node:net proxy', 'net-proxy.ts');
+export const floorHttp = floorProxy('floor: bare node:http proxy', 'http-proxy.ts');
+
 function getJson<T>(port: number, path: string): Promise<T> {
   return new Promise((resolve, reject) => {
     http.get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
