@@ -62,7 +62,8 @@ async function measure(c: Case, dir: string, upstream: Awaited<ReturnType<typeof
       return sum;
     };
     // The fixed-rate phase runs first, so its memory is what 1,000 requests/s costs, not what saturation left behind.
-    hey(run.url, RATE, 2, run.host); // warm up
+    // Steady state, as a proxy in service runs: 5 s at the same rate lets V8 compile the hot path first.
+    hey(run.url, RATE, 5, run.host);
     const pids = run.pids();
     const before = cpuOf(pids);
     const l = hey(run.url, RATE, SECONDS, run.host);
@@ -159,8 +160,8 @@ Measured ${date} on this machine (${cpus().length} × ${cpuModel}, Node ${proces
 answering a 1 KB body on two ports; every proxy splits 75/25 between them (the tack cases from a
 VirtualService, through the ingress gateway or from one sidecar to another with nginx as the app).
 Throughput is wrk with 2 threads at 16 and 64 keep-alive connections for ${SECONDS} s; latency is hey at a
-fixed ${RATE} requests/s (10 connections) for ${SECONDS} s, shown as the time added over the direct
-connection. **CPU µs/request** — the proxy processes' own CPU time divided by requests served — is
+fixed ${RATE} requests/s (10 connections) for ${SECONDS} s after 5 s of warm-up at that rate, shown as the
+time added over the direct connection. **CPU µs/request** — the proxy processes' own CPU time divided by requests served — is
 the primary figure: it does not depend on how many cores the load generator leaves free. Access
 logging is off (\`tack up --no-access-log\`), as in Istio's default profile; every resilience feature
 is compiled in.
