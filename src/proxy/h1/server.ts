@@ -240,6 +240,9 @@ class ServerConnection {
   private paused = false;
   private corked = false;
   private readonly uncorkLater = (): void => this.uncork();
+  private readonly dataListener = (d: Buffer): void => this.onData(d);
+  private readonly endListener = (): void => this.onEnd();
+  private readonly closeListener = (): void => this.onSocketClose();
   private lastActive = Date.now();
   private headStartedAt = 0;
   private connectTarget: string | undefined;
@@ -259,10 +262,10 @@ class ServerConnection {
       complete: () => this.req?.finishBody(),
     });
     socket.setNoDelay(true);
-    socket.on('data', (d: Buffer) => this.onData(d));
-    socket.on('end', () => this.onEnd());
+    socket.on('data', this.dataListener);
+    socket.on('end', this.endListener);
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.onSocketClose());
+    socket.on('close', this.closeListener);
     // A tunnelled socket arrives paused by the CONNECT hand-over.
     socket.resume();
   }
@@ -368,9 +371,10 @@ class ServerConnection {
 
   private handOver(rest: Buffer): void {
     const target = this.connectTarget ?? '';
-    this.socket.removeAllListeners('data');
-    this.socket.removeAllListeners('end');
-    this.socket.removeAllListeners('close');
+    // Only this connection's own listeners go: others (the listener's socket tracking) stay.
+    this.socket.removeListener('data', this.dataListener);
+    this.socket.removeListener('end', this.endListener);
+    this.socket.removeListener('close', this.closeListener);
     // Nothing may flow until the tunnel's other end is attached.
     this.socket.pause();
     this.onGone();
