@@ -108,10 +108,8 @@ export class ListenerManager {
       httpServer.keepAliveTimeout = 60_000;
       httpServer.headersTimeout = 60_000;
       httpServer.requestTimeout = 0;
-      httpServer.on('clientError', (_err, socket) => {
-        if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-        else socket.destroy();
-      });
+      // No 'clientError' handler: Node's own answers a malformed request (400, 431, 408) only when
+      // nothing else is being written on the connection, so a pipelined response is never cut into.
       if (config.direction === 'outbound') {
         httpServer.on('connect', (req, socket, head) =>
           handleConnect(ctx, req.url ?? '', socket as net.Socket, head, (s, port, rest) => {
