@@ -3,8 +3,8 @@
  * both directions, connection lifecycle after aborts and timeouts, circuit-breaker accounting,
  * retries and mirrors with buffered bodies, and the downstream server's connection management.
  *
- * Tests marked `it.fails` pin a defect found in the review; each names it. The others are
- * regression tests for behaviour no other suite asserts.
+ * The tests under "defects found in review" each reproduce a defect the review found (now fixed);
+ * the others are regression tests for behaviour no other suite asserts.
  */
 import { describe, it, expect, afterEach } from 'vitest';
 import net from 'node:net';
@@ -234,12 +234,12 @@ const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 // Defects
 // ---------------------------------------------------------------------------------------------
 
-describe('lean codec review: defects', () => {
-  // DEFECT (server.ts onEnd / next): a client that pipelines requests and then half-closes
+describe('lean codec review: defects found in review', () => {
+  // Found in review (server.ts onEnd / next): a client that pipelines requests and then half-closes
   // (`printf 'GET..GET..' | nc`) gets only the first answer. onEnd sets `closing` while the first
   // response is outstanding; next() then sees `closing` and ends the socket, dropping the
   // pipelined requests already held in `backlog`. Node's server answers all of them.
-  it.fails('answers every pipelined request when the client half-closes after sending them', async () => {
+  it('answers every pipelined request when the client half-closes after sending them', async () => {
     const app = http.createServer((req, res) => setTimeout(() => res.end(`saw ${req.url}`), 30));
     const proxy = await startProxy({ appPort: await serve(app) });
     const raw = await exchange(proxy.port, 'GET /1 HTTP/1.1\r\nHost: app\r\n\r\nGET /2 HTTP/1.1\r\nHost: app\r\n\r\n', { halfClose: true });
@@ -282,13 +282,13 @@ describe('lean codec review: defects', () => {
     expect(await waitFor(() => sockets?.size === 0, 1500)).toBe(true);
   });
 
-  // DEFECT (forward.ts run / upstream-attempt.ts attempt): when the upstream request head cannot be
+  // Found in review (forward.ts run / upstream-attempt.ts attempt): when the upstream request head cannot be
   // written (pool.request throws HeaderValueError, e.g. a header op value with a line break), run()
   // rejects between `host.active++`/breaker admission and finishAttempt: the catch sends 503 but the
   // admission is never released (breaker active stays 1, connections 1) and the UpstreamConnection
   // keeps `callbacks` set forever (neither pooled nor destroyed). Fix: wrap pool.request in attempt()
   // and settle {kind:'reset'} (destroying the connection), or release in a finally.
-  it.fails('releases the circuit breaker when the upstream head cannot be written', async () => {
+  it('releases the circuit breaker when the upstream head cannot be written', async () => {
     const app = http.createServer((_req, res) => res.end('ok'));
     const proxy = await startProxy({ appPort: await serve(app), route: { headers: { requestSet: { 'x-bad': 'a\nb' } } }, cluster: { connectionPool: { maxConnections: 10 } } });
     const raw = await exchange(proxy.port, 'GET / HTTP/1.1\r\nHost: app\r\nConnection: close\r\n\r\n');
@@ -297,13 +297,13 @@ describe('lean codec review: defects', () => {
     expect(await proxy.breaker()).toMatchObject({ active: 0, pending: 0, connections: 0 });
   });
 
-  // DEFECT (server.ts responseFinished): after a response with `connection: close` the proxy half-
+  // Found in review (server.ts responseFinished): after a response with `connection: close` the proxy half-
   // closes (socket.end()) but keeps `res` set, so the idle sweeper treats the connection as busy
   // forever. A client that never closes its side holds the proxy's socket indefinitely (Node's
   // server destroys it once the response is flushed). Same for refuse() after a partial request.
   // Fix: destroySoon-style close (destroy on 'finish' of the write side), or clear res / let sweep
   // reap `closing` connections.
-  it.fails('reclaims a connection answered with connection: close even if the client never closes', async () => {
+  it('reclaims a connection answered with connection: close even if the client never closes', async () => {
     const app = http.createServer((_req, res) => res.end('ok'));
     const proxy = await startProxy({ appPort: await serve(app) });
     const open = (bytes: string): Promise<{ socket: net.Socket; gone: () => boolean; got: () => string }> =>
@@ -343,12 +343,12 @@ describe('lean codec review: defects', () => {
     expect(toldClose.gone()).toBe(true);
   }, 10_000);
 
-  // DEFECT (server.ts LeanResponse.onDrain + forward.ts relay / client.ts send): every write that
+  // Found in review (server.ts LeanResponse.onDrain + forward.ts relay / client.ts send): every write that
   // returns false adds another `once('drain')` listener. A chunked upstream response carries many
   // chunks per read, all written after the first refusal, so a slow reader piles up hundreds of
   // 'drain' listeners on one socket (MaxListenersExceededWarning). Fix: register one drain listener
   // per pause (a `waitingForDrain` flag) and stop writing once paused.
-  it.fails('does not pile up drain listeners while a slow reader takes a chunked response', async () => {
+  it('does not pile up drain listeners while a slow reader takes a chunked response', async () => {
     const warnings: string[] = [];
     const onWarning = (w: Error): void => {
       if (w.name === 'MaxListenersExceededWarning' && w.message.includes('drain')) warnings.push(w.message);
@@ -389,7 +389,7 @@ describe('lean codec review: defects', () => {
     expect(warnings).toHaveLength(0);
   }, 10_000);
 
-  // DEFECT (client.ts send / server.ts responseFinished): when the upstream answers before it has
+  // Found in review (client.ts send / server.ts responseFinished): when the upstream answers before it has
   // read the whole streamed request body and stops reading (413 without reading, keep-alive), the
   // response finishes downstream but the request body keeps being forwarded: discard() resumes the
   // downstream socket, yet the sink still writes to the upstream socket, whose backpressure pauses
@@ -397,7 +397,7 @@ describe('lean codec review: defects', () => {
   // drained (Envoy resets the upstream stream and closes the downstream connection).
   // Fix: once the response is finished and the request is incomplete, stop forwarding (detach the
   // sink / abort the upstream exchange) and either discard the rest or close the connection.
-  it.fails('does not stall the caller when the upstream answers early and stops reading the body', async () => {
+  it('does not stall the caller when the upstream answers early and stops reading the body', async () => {
     const upstream = net.createServer((s) => {
       s.once('data', () => {
         s.write('HTTP/1.1 413 Payload Too Large\r\ncontent-length: 0\r\n\r\n');

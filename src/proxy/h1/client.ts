@@ -205,7 +205,14 @@ class UpstreamConnection {
     // The previous exchange may have left the socket paused (its caller stopped reading and left).
     this.socket.resume();
     callbacks.socket(this.socket, reused);
-    this.send(req);
+    try {
+      this.send(req);
+    } catch (err) {
+      // Nothing usable was written: this connection's exchange is over before it began.
+      this.callbacks = undefined;
+      this.destroy();
+      throw err;
+    }
     return { abort: () => this.abort(callbacks) };
   }
 
@@ -229,13 +236,19 @@ class UpstreamConnection {
     const chunked = headers['content-length'] === undefined;
     this.socket.write(`${req.method} ${req.path} HTTP/1.1\r\n${headerLines(headers)}${chunked ? 'transfer-encoding: chunked\r\n' : ''}\r\n`, 'latin1');
     const callbacks = this.callbacks;
+    let waiting = false;
     body.start({
       data: (chunk) => {
         if (this.callbacks !== callbacks || chunk.length === 0) return;
         const ok = chunked ? (this.socket.write(`${chunk.length.toString(16)}\r\n`), this.socket.write(chunk), this.socket.write('\r\n')) : this.socket.write(chunk);
-        if (!ok) {
+        if (!ok && !waiting) {
+          waiting = true;
           body.pause();
-          this.socket.once('drain', () => body.resume());
+          this.socket.once('drain', () => {
+            waiting = false;
+            // A drain after this exchange ended must not resume a caller it no longer serves.
+            if (this.callbacks === callbacks) body.resume();
+          });
         }
       },
       end: () => {
@@ -296,7 +309,13 @@ class UpstreamConnection {
     if (!response.keepAlive) this.broken = true;
     response.finish();
     if (this.requestSent) this.settle();
-    else this.broken = true;
+    else {
+      // Answered before the request was all sent: the rest of it is not wanted, and the connection
+      // is mid-message, so it closes.
+      this.callbacks = undefined;
+      this.response = undefined;
+      this.destroy();
+    }
   }
 
   /** Request sent and response read: the connection goes back to the pool, or closes. */

@@ -111,6 +111,8 @@ class LeanRequest implements DownstreamRequest, BodySource {
 
   discard(): void {
     this.discarded = true;
+    // Whoever was reading (an upstream that already answered) gets no more of it.
+    this.sink = undefined;
     this.unread = undefined;
     this.conn.resumeReading();
   }
@@ -200,7 +202,7 @@ class LeanResponse implements DownstreamResponse {
   }
 
   onDrain(callback: () => void): void {
-    this.conn.socket.once('drain', callback);
+    this.conn.waitForDrain(callback);
   }
 
   onClose(callback: () => void): void {
@@ -249,6 +251,9 @@ class ServerConnection {
   /** A request could not be parsed: nothing after it on this connection is read. */
   private refused = false;
   closing = false;
+  /** The client half-closed: answer what it sent, then close. */
+  private peerEnded = false;
+  private drainWaiters: (() => void)[] | undefined;
 
   constructor(
     readonly socket: net.Socket,
@@ -312,6 +317,7 @@ class ServerConnection {
     } finally {
       this.feeding = false;
     }
+    if (this.peerEnded && this.res === undefined) this.close();
   }
 
   private onHead(head: ParsedHead): void {
@@ -341,10 +347,9 @@ class ServerConnection {
     if (res !== this.res) return;
     if (!res.keepAlive) {
       this.closing = true;
-      this.uncork();
       // Whatever of the request is still arriving is not needed; the response said close.
-      this.socket.end();
       this.req?.discard();
+      this.close();
       return;
     }
     if (this.req?.complete) this.next();
@@ -357,8 +362,7 @@ class ServerConnection {
     this.res = undefined;
     this.parser.reset();
     if (this.closing) {
-      this.uncork();
-      this.socket.end();
+      this.close();
       return;
     }
     this.resumeReading();
@@ -367,6 +371,28 @@ class ServerConnection {
     // Inside feed the loop picks up the rest of the current chunk; only held bytes need feeding.
     if (backlog && !this.feeding) this.feed(backlog);
     else if (backlog) this.backlog = backlog;
+    // A client that half-closed after pipelining gets every answer, then the connection closes.
+    if (this.peerEnded && !this.feeding && this.res === undefined) this.close();
+  }
+
+  /** Ends the connection once everything written has left, as Node's server does (destroySoon). */
+  private close(): void {
+    this.closing = true;
+    this.uncork();
+    if (this.socket.destroyed) return;
+    this.socket.end(() => this.socket.destroy());
+  }
+
+  /** One 'drain' listener, however many writers wait for it. */
+  waitForDrain(callback: () => void): void {
+    const waiters = (this.drainWaiters ??= []);
+    waiters.push(callback);
+    if (waiters.length > 1) return;
+    this.socket.once('drain', () => {
+      const ready = this.drainWaiters ?? [];
+      this.drainWaiters = undefined;
+      for (const w of ready) w();
+    });
   }
 
   private handOver(rest: Buffer): void {
@@ -432,15 +458,17 @@ class ServerConnection {
   }
 
   private onEnd(): void {
-    const outcome = this.parser.end();
-    if (outcome === 'truncated') this.req?.fail(new Error('client closed the connection mid-request'));
+    this.peerEnded = true;
     if (this.res && !this.res.finished) {
-      // Half-closed after a complete request: answer it, then close.
-      this.closing = true;
-      if (outcome === 'truncated') this.socket.destroy();
+      // Half-closed after complete requests: answer them (pipelined ones are in the backlog), then close.
+      if (!this.req?.complete) {
+        this.req?.fail(new Error('client closed the connection mid-request'));
+        this.socket.destroy();
+      }
       return;
     }
-    this.socket.end();
+    if (this.parser.end() === 'truncated') this.req?.fail(new Error('client closed the connection mid-request'));
+    this.close();
   }
 
   private onSocketClose(): void {
@@ -451,11 +479,12 @@ class ServerConnection {
 
   closeWhenIdle(): void {
     this.closing = true;
-    if (this.res === undefined) this.socket.end();
+    if (this.res === undefined) this.close();
   }
 
   sweep(now: number): void {
-    const busy = this.res !== undefined;
+    // A finished response on a closing connection is not work in progress: the peer may never close.
+    const busy = this.res !== undefined && !this.res.finished && !this.res.aborted;
     if (busy) return;
     if (this.headStartedAt !== 0 && now - this.headStartedAt > IDLE_TIMEOUT_MS) this.refuse(new HttpParseError(400, 'request head timed out'));
     else if (now - this.lastActive > IDLE_TIMEOUT_MS) this.socket.destroy();

@@ -165,10 +165,8 @@ function mirror(plan: ForwardPlan, body: Buffer | undefined): void {
         { method: plan.method, path: plan.path, headers: { ...plan.headers, host: shadowHost }, body, connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS },
         {
           socket: () => undefined,
-          response: (r) => {
-            clearTimeout(timer);
-            r.body.start({ data: () => undefined, end: () => undefined, error: () => undefined });
-          },
+          // The copy's whole exchange, body included, is bounded by the mirror timeout.
+          response: (r) => r.body.start({ data: () => undefined, end: () => clearTimeout(timer), error: () => clearTimeout(timer) }),
           failure: () => clearTimeout(timer),
         },
       );
@@ -336,11 +334,17 @@ function relay(ctx: ListenerContext, res: DownstreamResponse, upstream: Upstream
     finish(false);
   });
   const body = upstream.body;
+  let waiting = false;
   body.start({
     data: (chunk) => {
-      if (!res.write(chunk)) {
+      // Chunks already read keep coming after a pause; one wait for 'drain' covers them all.
+      if (!res.write(chunk) && !waiting) {
+        waiting = true;
         body.pause();
-        res.onDrain(() => body.resume());
+        res.onDrain(() => {
+          waiting = false;
+          body.resume();
+        });
       }
     },
     end: () => {

@@ -43,15 +43,22 @@ export function attempt(input: AttemptInput): Promise<AttemptOutcome> {
       exchange.abort();
       settle({ kind: 'cancelled' });
     };
-    // The request head is written before `request` returns, so an invalid header throws here.
-    const exchange = input.host.pool.request(
-      { method: input.method, path: input.path, headers: input.headers, body: input.body, connectTimeoutMs: input.connectTimeoutMs },
-      {
-        socket: (s) => input.onSocket?.(s),
-        response: (response) => settle({ kind: 'response', response }),
-        failure: (kind, error) => settle({ kind, error }),
-      },
-    );
+    // The request head is written before `request` returns, so an invalid header throws here; the
+    // attempt then ends as a reset, so the caller releases its breaker admission as for any failure.
+    let exchange: ReturnType<typeof input.host.pool.request>;
+    try {
+      exchange = input.host.pool.request(
+        { method: input.method, path: input.path, headers: input.headers, body: input.body, connectTimeoutMs: input.connectTimeoutMs },
+        {
+          socket: (s) => input.onSocket?.(s),
+          response: (response) => settle({ kind: 'response', response }),
+          failure: (kind, error) => settle({ kind, error }),
+        },
+      );
+    } catch (err) {
+      settle({ kind: 'reset', error: err instanceof Error ? err : new Error(String(err)) });
+      return;
+    }
     if (settled) return;
     input.signal.addEventListener('abort', onAbort);
     if (input.timeoutMs !== undefined) {
