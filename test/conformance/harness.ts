@@ -11,23 +11,7 @@ import { UpstreamPool } from '../../src/proxy/h1/client.js';
 /** Every exchange is bounded by this; a case that runs into it is recorded as such, never awaited longer. */
 export const CASE_TIMEOUT_MS = 2500;
 
-export function listen(server: net.Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve((server.address() as net.AddressInfo).port);
-    });
-  });
-}
-
-/** A port nothing listens on any more; the proxy's listener takes it a moment later. */
-export async function freePort(): Promise<number> {
-  const s = net.createServer();
-  const port = await listen(s);
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { listen } from '../support/ports.js';
 
 export function closeServer(server: net.Server): Promise<void> {
   return new Promise((resolve) => {

@@ -1,7 +1,8 @@
 /** Running the conformance cases against one proxy and reducing each run to what the suite compares. */
 import { createProxyCore, type ProxyCore } from '../../src/proxy/index.js';
 import type { HttpCodec } from '../../src/proxy/listeners.js';
-import { RawClient, RecordingUpstream, freePort, gatewayConfig, type SeenRequest } from './harness.js';
+import { RawClient, RecordingUpstream, gatewayConfig, type SeenRequest } from './harness.js';
+import { freePort } from '../support/ports.js';
 import type { MalformedCase, ResponseCase, ValidCase } from './cases.js';
 
 export interface Gateway {

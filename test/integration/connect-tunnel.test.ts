@@ -5,21 +5,13 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import net from 'node:net';
+import { listen, freePort } from '../support/ports.js';
 import http from 'node:http';
 import type { ProxyConfig } from '../../src/compile/config.js';
 import { createProxyCore, type ProxyCore } from '../../src/proxy/index.js';
 import type { HttpCodec } from '../../src/proxy/listeners.js';
 
-function listen(server: net.Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
-}
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  const port = await listen(s);
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function config(listenPort: number, appPort: number, policy: ProxyConfig['outboundTrafficPolicy']): ProxyConfig {
   return {

@@ -8,6 +8,7 @@
  */
 import { describe, it, expect, afterEach } from 'vitest';
 import net from 'node:net';
+import { listen, freePort } from '../support/ports.js';
 import http from 'node:http';
 import { createHash } from 'node:crypto';
 import type { ClusterConfig, ProxyConfig, RouteConfig } from '../../src/compile/config.js';
@@ -27,19 +28,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function listen(server: net.Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port));
-  });
-}
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  const port = await listen(s);
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** A server that is closed (and its connections destroyed) after the test. */
 async function serve<T extends net.Server>(server: T): Promise<number> {

@@ -7,7 +7,8 @@ import net from 'node:net';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { H1Parser, HttpParseError, type ParsedHead } from './parser.js';
 import { headerLines } from './serialize.js';
-import type { BodySink, BodySource } from '../http/exchange.js';
+import type { BodySource } from '../http/exchange.js';
+import { IncomingBody } from './incoming-body.js';
 
 export interface UpstreamRequest {
   method: string;
@@ -78,25 +79,18 @@ export class UpstreamPool {
     if (i >= 0) this.idle.splice(i, 1);
   }
 
-  get idleCount(): number {
-    return this.idle.length;
-  }
-
   destroy(): void {
     this.closed = true;
     for (const c of this.idle.splice(0)) c.destroy();
   }
 }
 
-class Response implements UpstreamResponse, BodySource {
+class Response implements UpstreamResponse {
   readonly statusCode: number;
   readonly statusMessage: string;
   readonly headers: IncomingHttpHeaders;
   readonly keepAlive: boolean;
-  private sink: BodySink | undefined;
-  private unread: Buffer[] | undefined;
-  private complete = false;
-  private failed: Error | undefined;
+  readonly body: IncomingBody;
 
   constructor(
     head: ParsedHead,
@@ -106,47 +100,11 @@ class Response implements UpstreamResponse, BodySource {
     this.statusMessage = head.statusMessage;
     this.headers = head.headers;
     this.keepAlive = head.keepAlive;
-  }
-
-  get body(): BodySource {
-    return this;
-  }
-
-  start(sink: BodySink): void {
-    this.sink = sink;
-    const unread = this.unread;
-    this.unread = undefined;
-    if (unread) for (const c of unread) sink.data(c);
-    if (this.failed) sink.error(this.failed);
-    else if (this.complete) sink.end();
-  }
-
-  pause(): void {
-    this.conn.socket.pause();
-  }
-
-  resume(): void {
-    this.conn.socket.resume();
+    this.body = new IncomingBody(conn.socket);
   }
 
   destroy(): void {
     this.conn.destroy();
-  }
-
-  deliver(chunk: Buffer): void {
-    if (this.sink) this.sink.data(chunk);
-    else (this.unread ??= []).push(chunk);
-  }
-
-  finish(): void {
-    this.complete = true;
-    this.sink?.end();
-  }
-
-  fail(err: Error): void {
-    if (this.complete || this.failed) return;
-    this.failed = err;
-    this.sink?.error(err);
   }
 }
 
@@ -170,7 +128,7 @@ class UpstreamConnection {
   ) {
     this.parser = new H1Parser('response', {
       head: (head) => this.onHead(head),
-      body: (chunk) => this.response?.deliver(chunk),
+      body: (chunk) => this.response?.body.deliver(chunk),
       complete: () => this.onComplete(),
     });
     this.socket = net.connect({ host: pool.address, port: pool.port, noDelay: true });
@@ -307,7 +265,7 @@ class UpstreamConnection {
     }
     this.responseDone = true;
     if (!response.keepAlive) this.broken = true;
-    response.finish();
+    response.body.finish();
     if (this.requestSent) this.settle();
     else {
       // Answered before the request was all sent: the rest of it is not wanted, and the connection
@@ -350,7 +308,7 @@ class UpstreamConnection {
     const response = this.response;
     this.response = undefined;
     if (response) {
-      response.fail(err);
+      response.body.fail(err);
       return;
     }
     // A kept-alive connection the server closed while idle fails like a refused one: nothing was answered.

@@ -33,7 +33,8 @@ function parse(mode: 'request' | 'response', pieces: readonly Buffer[], headRequ
       if (parser.done) parser.reset(headRequest);
     }
   }
-  if (parser.readsUntilClose) parser.end();
+  // A body read until close ends here; any other state is left as it is.
+  parser.end();
   return out;
 }
 

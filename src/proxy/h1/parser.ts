@@ -62,7 +62,8 @@ const enum State {
 }
 
 const KNOWN_METHODS = new Set(METHODS);
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** An HTTP token (RFC 9110 §5.6.2): what a method or a field name may be made of. */
+export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Field values: visible characters, SP, HTAB and obs-text; never CR, LF, NUL or other controls. */
 const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
 const TARGET = /^[\x21-\x7e\x80-\xff]+$/;
@@ -136,7 +137,6 @@ export class H1Parser {
   private state = State.Head;
   private pending: Buffer | undefined;
   private remaining = 0;
-  private trailerBytes = 0;
   /** Responses: the request was HEAD, so no body follows whatever the headers say. */
   private noBodyExpected = false;
 
@@ -149,21 +149,10 @@ export class H1Parser {
   reset(headRequest = false): void {
     this.state = State.Head;
     this.noBodyExpected = headRequest;
-    this.trailerBytes = 0;
   }
 
   get done(): boolean {
     return this.state === State.Done;
-  }
-
-  /** Whether the message in progress ends only when the connection closes. */
-  get readsUntilClose(): boolean {
-    return this.state === State.UntilClose;
-  }
-
-  /** Whether nothing of a next message has arrived yet. */
-  get idle(): boolean {
-    return this.state === State.Head && this.pending === undefined;
   }
 
   /**
@@ -437,8 +426,7 @@ export class H1Parser {
         this.pending = buf;
         return -1;
       }
-      this.trailerBytes = buf.length;
-      if (this.trailerBytes > MAX_HEAD_BYTES) throw new HttpParseError(431, 'trailer section too large');
+      if (buf.length > MAX_HEAD_BYTES) throw new HttpParseError(431, 'trailer section too large');
       if (bareLf(buf, 0, buf.length)) throw new HttpParseError(400, 'line ending without CR in trailers');
       this.pending = buf;
       return -1;

@@ -1,9 +1,9 @@
 /** Writing HTTP/1.1 heads, refusing any value that could split a header or a message. */
 import type { OutgoingHttpHeaders } from 'node:http';
+import { TOKEN } from './parser.js';
 
 /** CR, LF and NUL would let a value start a new header or a new message. */
 const UNSAFE_VALUE = /[\r\n\0]/;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 export class HeaderValueError extends Error {
   constructor(name: string) {

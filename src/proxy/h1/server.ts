@@ -7,7 +7,8 @@ import net from 'node:net';
 import { STATUS_CODES, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { H1Parser, HttpParseError, type ParsedHead } from './parser.js';
 import { headerLines, httpDate } from './serialize.js';
-import type { BodySink, BodySource, DownstreamRequest, DownstreamResponse } from '../http/exchange.js';
+import type { DownstreamRequest, DownstreamResponse } from '../http/exchange.js';
+import { IncomingBody } from './incoming-body.js';
 
 export interface LeanServerHandlers {
   request(req: DownstreamRequest, res: DownstreamResponse): void;
@@ -59,23 +60,18 @@ export class LeanHttpServer {
 
 type BodyMode = 'none' | 'length' | 'chunked' | 'close';
 
-class LeanRequest implements DownstreamRequest, BodySource {
+class LeanRequest implements DownstreamRequest {
   readonly method: string;
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
   readonly hasBody: boolean;
   readonly versionMinor: number;
   readonly keepAlive: boolean;
-  complete = false;
-  private sink: BodySink | undefined;
-  private unread: Buffer[] | undefined;
-  private unreadBytes = 0;
-  private discarded = false;
-  private failed: Error | undefined;
+  readonly body: IncomingBody;
 
   constructor(
     head: ParsedHead,
-    private readonly conn: ServerConnection,
+    conn: ServerConnection,
     readonly remoteAddress: string,
     readonly tunnelPort: number | undefined,
   ) {
@@ -85,56 +81,19 @@ class LeanRequest implements DownstreamRequest, BodySource {
     this.hasBody = head.hasBody;
     this.versionMinor = head.versionMinor;
     this.keepAlive = head.keepAlive;
+    this.body = new IncomingBody({ pause: () => conn.pauseReading(), resume: () => conn.resumeReading() }, MAX_UNREAD_BODY);
   }
 
-  get body(): BodySource {
-    return this;
-  }
-
-  start(sink: BodySink): void {
-    this.sink = sink;
-    const unread = this.unread;
-    this.unread = undefined;
-    if (unread) for (const c of unread) sink.data(c);
-    if (this.failed) sink.error(this.failed);
-    else if (this.complete) sink.end();
-    this.conn.resumeReading();
-  }
-
-  pause(): void {
-    this.conn.pauseReading();
-  }
-
-  resume(): void {
-    this.conn.resumeReading();
+  get complete(): boolean {
+    return this.body.complete;
   }
 
   discard(): void {
-    this.discarded = true;
-    // Whoever was reading (an upstream that already answered) gets no more of it.
-    this.sink = undefined;
-    this.unread = undefined;
-    this.conn.resumeReading();
-  }
-
-  deliver(chunk: Buffer): void {
-    if (this.sink) this.sink.data(chunk);
-    else if (!this.discarded) {
-      (this.unread ??= []).push(chunk);
-      this.unreadBytes += chunk.length;
-      if (this.unreadBytes > MAX_UNREAD_BODY) this.conn.pauseReading();
-    }
-  }
-
-  finishBody(): void {
-    this.complete = true;
-    this.sink?.end();
+    this.body.discard();
   }
 
   fail(err: Error): void {
-    if (this.complete || this.failed) return;
-    this.failed = err;
-    this.sink?.error(err);
+    this.body.fail(err);
   }
 }
 
@@ -202,7 +161,7 @@ class LeanResponse implements DownstreamResponse {
   }
 
   onDrain(callback: () => void): void {
-    this.conn.waitForDrain(callback);
+    this.conn.socket.once('drain', callback);
   }
 
   onClose(callback: () => void): void {
@@ -253,7 +212,6 @@ class ServerConnection {
   closing = false;
   /** The client half-closed: answer what it sent, then close. */
   private peerEnded = false;
-  private drainWaiters: (() => void)[] | undefined;
 
   constructor(
     readonly socket: net.Socket,
@@ -263,8 +221,8 @@ class ServerConnection {
   ) {
     this.parser = new H1Parser('request', {
       head: (head) => this.onHead(head),
-      body: (chunk) => this.req?.deliver(chunk),
-      complete: () => this.req?.finishBody(),
+      body: (chunk) => this.req?.body.deliver(chunk),
+      complete: () => this.req?.body.finish(),
     });
     socket.setNoDelay(true);
     socket.on('data', this.dataListener);
@@ -383,17 +341,6 @@ class ServerConnection {
     this.socket.end(() => this.socket.destroy());
   }
 
-  /** One 'drain' listener, however many writers wait for it. */
-  waitForDrain(callback: () => void): void {
-    const waiters = (this.drainWaiters ??= []);
-    waiters.push(callback);
-    if (waiters.length > 1) return;
-    this.socket.once('drain', () => {
-      const ready = this.drainWaiters ?? [];
-      this.drainWaiters = undefined;
-      for (const w of ready) w();
-    });
-  }
 
   private handOver(rest: Buffer): void {
     const target = this.connectTarget ?? '';

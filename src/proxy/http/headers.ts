@@ -3,6 +3,8 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { HeaderOpsConfig } from '../../compile/config.js';
 import { headerBag } from '../h1/header-bag.js';
 
+/** Connection values that name no header to drop. */
+const PLAIN_CONNECTION = /^(keep-alive|close)$/i;
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 /** Request headers to send upstream: hop-by-hop ones removed (including those named in Connection). */
@@ -10,7 +12,7 @@ export function forwardableHeaders(headers: IncomingHttpHeaders): OutgoingHttpHe
   const out = headerBag<OutgoingHttpHeaders>();
   const connection = headers.connection;
   // `keep-alive` and `close` name no header; only other tokens need a set to consult.
-  const plain = connection === undefined || connection.length === 0 || /^(keep-alive|close)$/i.test(connection);
+  const plain = connection === undefined || connection.length === 0 || PLAIN_CONNECTION.test(connection);
   const named = plain ? undefined : new Set(connection.toLowerCase().split(',').map((s) => s.trim()));
   for (const name in headers) {
     if (HOP_BY_HOP.has(name) || named?.has(name)) continue;

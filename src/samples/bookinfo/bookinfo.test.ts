@@ -10,6 +10,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../shared/test-support.js';
 
 const DIST = fileURLToPath(new URL('../../../dist/samples/bookinfo/', import.meta.url));
 const LOCALHOST = '127.0.0.1';
@@ -31,17 +32,6 @@ afterEach(async () => {
   await Promise.all(proxies.splice(0).map((p) => p.close()));
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, LOCALHOST, () => {
-      const addr = srv.address();
-      const port = addr && typeof addr === 'object' ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function startApp(app: string, pod: string, proxy: TestProxy | undefined, env: Record<string, string> = {}): Promise<Running> {
   const port = await freePort();
