@@ -31,18 +31,35 @@ export interface ProxyConfig {
 
 export type ListenerProtocol = 'HTTP' | 'TCP';
 
+/** How bytes reach a listener: in the clear today; TLS and mutual TLS are the next transports. */
+export type ListenerTransport = 'plain';
+
+/**
+ * HTTP filters a listener runs before the router, named as Envoy names them. Each reads its
+ * per-route settings from `RouteConfig.filters` (Envoy's typed_per_filter_config).
+ */
+export type HttpFilterName = 'envoy.filters.http.cors' | 'envoy.filters.http.fault';
+
 export interface ListenerConfig {
   name: string;
   direction: 'outbound' | 'inbound' | 'gateway';
   address: string;
   port: number;
   protocol: ListenerProtocol;
+  /** Absent: plain. */
+  transport?: ListenerTransport;
+  /** HTTP listeners: the filters every request passes, in this order, before the router. */
+  httpFilters?: HttpFilterName[];
   /**
    * HTTP listeners: the route table. For the sidecar's outbound listener (the pod's HTTP proxy) the
    * table is chosen per request by destination port: `routeTablePrefix + port`.
    */
   routeTable?: string;
   routeTablePrefix?: string;
+  /** Gateway listeners: the Gateway server's port; every request on the listener is routed as this port. */
+  serverPort?: number;
+  /** Inbound HTTP listeners: the cluster of the app behind the listener. */
+  inboundCluster?: string;
   /** TCP listeners: where the bytes go. */
   tcpCluster?: string;
   /** Inbound listeners: the app port behind this listener. */
@@ -115,9 +132,14 @@ export interface RouteConfig {
   match: RouteMatchConfig;
   action: RouteActionConfig;
   headers?: HeaderOpsConfig;
-  fault?: FaultConfig;
   mirrors?: MirrorConfig[];
-  cors?: CorsConfig;
+  /** Settings of the listener's HTTP filters for this route (Envoy's typed_per_filter_config). */
+  filters?: RouteFilterConfigs;
+}
+
+export interface RouteFilterConfigs {
+  'envoy.filters.http.cors'?: CorsConfig;
+  'envoy.filters.http.fault'?: FaultConfig;
 }
 
 /** Injected faults; `percent` is the share of requests affected (0-100). */

@@ -5,6 +5,7 @@ import type { Server } from '../api/kinds/gateway.js';
 import type { WorkloadInstance } from '../store/index.js';
 import type { ListenerConfig, ProxyConfig, ProxyNode, RouteTableConfig, VirtualHostConfig } from './config.js';
 import { ClusterSet } from './clusters.js';
+import { ROUTING_HTTP_FILTERS } from './http-filters.js';
 import { translateHttpRoutes } from './http-routes.js';
 import { hostCovers, resolveHost } from '../api/hosts.js';
 import type { MeshIndex } from './mesh-index.js';
@@ -104,7 +105,7 @@ export function compileGateway(index: MeshIndex, w: WorkloadInstance): ProxyConf
       }
     }
     tables[tableName] = { name: tableName, virtualHosts: [...vhosts.values()] };
-    listeners.push({ name: `0.0.0.0_${port}`, direction: 'gateway', address: w.address, port: bindOf.get(port) ?? port, protocol: 'HTTP', routeTable: tableName });
+    listeners.push({ name: `0.0.0.0_${port}`, direction: 'gateway', address: w.address, port: bindOf.get(port) ?? port, protocol: 'HTTP', transport: 'plain', httpFilters: [...ROUTING_HTTP_FILTERS], routeTable: tableName, serverPort: port });
   }
   return { version: String(index.revision), node, listeners, routes: tables, clusters: clusters.build(), outboundTrafficPolicy: index.mesh.outboundTrafficPolicy };
 }

@@ -4,7 +4,7 @@ import type { StringMatch, Headers } from '../api/kinds/common.js';
 import { parseDuration } from '../api/schema/duration.js';
 import type { RegistryService } from '../store/index.js';
 import type {
-  CorsConfig, FaultConfig, HeaderOpsConfig, MirrorConfig, ProxyNode, RetryPolicyConfig, RouteActionConfig, RouteConfig, RouteMatchConfig, StringMatcherConfig, WeightedClusterConfig,
+  CorsConfig, FaultConfig, HeaderOpsConfig, MirrorConfig, ProxyNode, RetryPolicyConfig, RouteActionConfig, RouteConfig, RouteFilterConfigs, RouteMatchConfig, StringMatcherConfig, WeightedClusterConfig,
 } from './config.js';
 import type { Destination } from '../api/kinds/common.js';
 import type { ClusterNamer } from './clusters.js';
@@ -339,8 +339,9 @@ function translateRoutes(vs: VirtualServiceResource, routes: readonly HTTPRoute[
     const fault = faultOf(route.fault);
     const mirrors = action.kind === 'forward' ? mirrorsOf(route, vsNamespace, ctx) : undefined;
     const cors = corsOf(route.corsPolicy);
+    const filters: RouteFilterConfigs | undefined = cors || fault ? { ...(cors ? { 'envoy.filters.http.cors': cors } : {}), ...(fault ? { 'envoy.filters.http.fault': fault } : {}) } : undefined;
     for (const m of blocks) {
-      out.push({ name, match: m ? translateMatch(m) : {}, action, ...(headers ? { headers } : {}), ...(fault ? { fault } : {}), ...(mirrors ? { mirrors } : {}), ...(cors ? { cors } : {}) });
+      out.push({ name, match: m ? translateMatch(m) : {}, action, ...(headers ? { headers } : {}), ...(mirrors ? { mirrors } : {}), ...(filters ? { filters } : {}) });
     }
   });
   return out;

@@ -255,20 +255,20 @@ const pp = productpage(store.snapshot());
 
 describe('fault injection', () => {
   it('percentage, delay and abort', () => {
-    expect(route(pp, 'fault-new').fault).toEqual({ delay: { ms: 7000, percent: 12.5 }, abort: { httpStatus: 500, percent: 0.1 } });
+    expect(route(pp, 'fault-new').filters?.['envoy.filters.http.fault']).toEqual({ delay: { ms: 7000, percent: 12.5 }, abort: { httpStatus: 500, percent: 0.1 } });
   });
 
   it('the deprecated integer percent of a delay', () => {
-    expect(route(pp, 'fault-legacy').fault).toEqual({ delay: { ms: 1500, percent: 30 } });
+    expect(route(pp, 'fault-legacy').filters?.['envoy.filters.http.fault']).toEqual({ delay: { ms: 1500, percent: 30 } });
   });
 
   it('grpcStatus by name becomes its code, in any case', () => {
-    expect(route(pp, 'fault-grpc').fault).toEqual({ abort: { grpcStatus: 14, percent: 100 } });
-    expect(route(pp, 'fault-grpc-lower').fault).toEqual({ abort: { grpcStatus: 7, percent: 50 } });
+    expect(route(pp, 'fault-grpc').filters?.['envoy.filters.http.fault']).toEqual({ abort: { grpcStatus: 14, percent: 100 } });
+    expect(route(pp, 'fault-grpc-lower').filters?.['envoy.filters.http.fault']).toEqual({ abort: { grpcStatus: 7, percent: 50 } });
   });
 
   it('routes without a fault carry none', () => {
-    expect(route(pp, 'plain').fault).toBeUndefined();
+    expect(route(pp, 'plain').filters?.['envoy.filters.http.fault']).toBeUndefined();
   });
 });
 
@@ -300,7 +300,7 @@ describe('mirroring', () => {
 
 describe('corsPolicy', () => {
   it('origins exact, prefix and regex; lists joined; maxAge in seconds', () => {
-    expect(route(pp, 'cors').cors).toEqual({
+    expect(route(pp, 'cors').filters?.['envoy.filters.http.cors']).toEqual({
       allowOrigins: [{ exact: 'https://app.example.com' }, { prefix: 'https://dev.' }, { regex: 'https://[a-z]+\\.corp\\.example' }],
       allowMethods: 'GET,POST',
       allowHeaders: 'X-Custom,Content-Type',
@@ -312,7 +312,7 @@ describe('corsPolicy', () => {
   });
 
   it('the deprecated allowOrigin list means exact matches; preflights are forwarded by default', () => {
-    expect(route(pp, 'cors-legacy').cors).toEqual({ allowOrigins: [{ exact: 'https://old.example.com' }], maxAge: '1', unmatchedPreflights: 'FORWARD' });
+    expect(route(pp, 'cors-legacy').filters?.['envoy.filters.http.cors']).toEqual({ allowOrigins: [{ exact: 'https://old.example.com' }], maxAge: '1', unmatchedPreflights: 'FORWARD' });
   });
 });
 
@@ -407,7 +407,7 @@ describe('delegate VirtualService', () => {
   it("child routes keep their own actions and faults", () => {
     const jason = details[0] as RouteConfig;
     expect(jason.action.kind === 'forward' ? jason.action.clusters.map((c) => c.cluster) : []).toEqual([out(9080, 'details')]);
-    expect(jason.fault).toEqual({ abort: { httpStatus: 418, percent: 100 } });
+    expect(jason.filters?.['envoy.filters.http.fault']).toEqual({ abort: { httpStatus: 418, percent: 100 } });
   });
 
   it('a delegate VirtualService has no routes of its own (no hosts)', () => {

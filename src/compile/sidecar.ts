@@ -7,6 +7,7 @@ import { ClusterSet, type ClusterNamer } from './clusters.js';
 import { CarryOver, idOf } from './carry-over.js';
 import { defaultRoute, newRouteReads, readsHold, translateHttpRoutes, type RouteContext, type RouteReads } from './http-routes.js';
 import { serviceDomains } from './hosts.js';
+import { INBOUND_HTTP_FILTERS, ROUTING_HTTP_FILTERS } from './http-filters.js';
 import { exportedTo } from '../api/hosts.js';
 import { lookupHost, type MeshIndex, type VirtualServiceResource } from './mesh-index.js';
 import { outboundTrafficPolicyFor } from './sidecar-scope.js';
@@ -34,7 +35,7 @@ function inboundListeners(w: WorkloadInstance, index: MeshIndex, clusters: Clust
     const clusterName = `inbound|${p.containerPort}||`;
     const cluster: ClusterConfig = { name: clusterName, service: '', port: p.containerPort, lb: 'ROUND_ROBIN', endpoints: [{ address: '127.0.0.1', port: p.appPort, labels: w.labels, sidecar: false, weight: 1 }] };
     clusters.add(cluster);
-    out.push({ name: `inbound|${p.containerPort}`, direction: 'inbound', address: w.address, port: p.endpointPort, protocol: tcp ? 'TCP' : 'HTTP', appPort: p.appPort, ...(tcp ? { tcpCluster: clusterName } : {}) });
+    out.push({ name: `inbound|${p.containerPort}`, direction: 'inbound', address: w.address, port: p.endpointPort, protocol: tcp ? 'TCP' : 'HTTP', transport: 'plain', appPort: p.appPort, ...(tcp ? { tcpCluster: clusterName } : { httpFilters: [...INBOUND_HTTP_FILTERS], inboundCluster: clusterName }) });
   }
   return out;
 }
@@ -212,7 +213,7 @@ export function compileSidecar(index: MeshIndex, w: WorkloadInstance): ProxyConf
   const own = new ClusterSet(index, w.namespace);
   const listeners: ListenerConfig[] = [];
   if (w.outboundPort !== undefined) {
-    listeners.push({ name: 'outbound', direction: 'outbound', address: w.address, port: w.outboundPort, protocol: 'HTTP', routeTablePrefix: '' });
+    listeners.push({ name: 'outbound', direction: 'outbound', address: w.address, port: w.outboundPort, protocol: 'HTTP', transport: 'plain', httpFilters: [...ROUTING_HTTP_FILTERS], routeTablePrefix: '' });
   }
   listeners.push(...inboundListeners(w, index, own));
   return {

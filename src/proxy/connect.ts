@@ -7,7 +7,7 @@
 import type net from 'node:net';
 import type { ListenerContext } from './http/request-context.js';
 import { hostOf, portOf } from './runtime/route-table.js';
-import { pipeTo } from './tcp.js';
+import { pipeTo } from './tcp/tcp-proxy.js';
 
 /** Serves the HTTP inside an established tunnel to `port`, starting with the bytes already read. */
 export type ServeTunnel = (socket: net.Socket, port: number, head: Buffer) => void;

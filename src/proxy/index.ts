@@ -39,8 +39,8 @@ export interface ProxyCore {
 
 export function createProxyCore(opts: Omit<ProxyOptions, 'control' | 'namespace' | 'pod'>): ProxyCore {
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
-  const hosts = new UpstreamHosts();
   const clock = opts.clock ?? systemClock;
+  const hosts = new UpstreamHosts(clock);
   const states = new ClusterStates(clock);
   let runtime: ProxyRuntime | undefined;
   const admin = opts.adminPort !== undefined ? startAdmin(opts.adminPort, () => runtime) : undefined;
@@ -53,15 +53,12 @@ export function createProxyCore(opts: Omit<ProxyOptions, 'control' | 'namespace'
   );
   return {
     async apply(config) {
+      // Everything that can refuse the version (filters, route tables, ports) runs before it is served.
       const next = new ProxyRuntime(config, hosts, states, clock);
       const previous = runtime;
-      runtime = next;
-      try {
-        await listeners.reconcile(config.listeners);
-      } catch (err) {
-        runtime = previous;
-        throw err;
-      }
+      await listeners.reconcile(config.listeners, () => {
+        runtime = next;
+      });
       hosts.retainOnly(next.hostKeys());
       states.retainOnly(new Set(next.clusters.keys()));
       if (!previous) log(`serving config version ${config.version}: ${config.listeners.map((l) => `${l.name}@${l.port}`).join(', ')}`);

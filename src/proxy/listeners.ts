@@ -1,38 +1,37 @@
 /**
- * Opens, keeps and closes listeners as configurations change. A listener whose address and kind
- * stay the same is kept (its connections too); it always serves the current configuration.
+ * Opens, keeps and closes listeners as configurations change. A port keeps its bound socket while
+ * any version wants it, whatever listener kind it serves; a new version is staged (every new port
+ * bound) before anything changes, then committed in one step with the runtime it belongs to, so a
+ * refused version leaves nothing behind.
  */
-import http, { type Server as HttpServer } from 'node:http';
 import net from 'node:net';
 import type { ListenerConfig, ProxyNode } from '../compile/config.js';
 import type { ProxyRuntime } from './runtime/proxy-runtime.js';
 import type { UpstreamHosts } from './runtime/upstream.js';
-import { handleHttp } from './http/handler.js';
 import type { ListenerContext, RequestLogEntry } from './http/request-context.js';
-import { handleConnect } from './connect.js';
-import { proxyTcp } from './tcp.js';
-import { LeanHttpServer } from './h1/server.js';
-import { NodeRequest, NodeResponse, type TunnelledSocket } from './http/node-adapter.js';
+import { handlerFactoryFor, kindOf, type ConnectionHandler, type HttpCodec } from './listener-kinds.js';
 
-/** Which HTTP/1.1 implementation serves the listeners: tack's lean codec, or Node's `http` server. */
-export type HttpCodec = 'lean' | 'node';
+export type { HttpCodec } from './listener-kinds.js';
 
-interface OpenListener {
-  key: string;
+/** The listener config one handler serves; replaced in place while the kind stays the same. */
+interface HandlerSlot {
   config: ListenerConfig;
-  server: HttpServer | net.Server;
-  sockets: Set<net.Socket>;
-  /** Closes connections that are between requests. */
-  closeIdle(): void;
-  destroyAll(): void;
+  kind: string;
+  handler: ConnectionHandler;
 }
 
-function keyOf(l: ListenerConfig): string {
-  return `${l.name}|${l.address}|${l.port}|${l.protocol}|${l.direction}`;
+interface OpenPort {
+  /** `address:port` */
+  key: string;
+  server: net.Server;
+  slot: HandlerSlot | undefined;
+  /** Connections accepted while the port is staged, served once the version is committed. */
+  pending: net.Socket[];
+  sockets: Set<net.Socket>;
 }
 
 export class ListenerManager {
-  private readonly open = new Map<string, OpenListener>();
+  private readonly open = new Map<string, OpenPort>();
 
   constructor(
     private readonly current: () => ProxyRuntime,
@@ -42,37 +41,68 @@ export class ListenerManager {
     private readonly codec: HttpCodec = 'lean',
   ) {}
 
-  /** Makes the open listeners match `wanted`. Rejects (opening nothing new) if a port cannot be bound. */
-  async reconcile(wanted: readonly ListenerConfig[]): Promise<void> {
-    const wantedKeys = new Set(wanted.map(keyOf));
-    const opened: OpenListener[] = [];
+  /**
+   * Makes the open listeners match `wanted`. Every new port is bound first; if one cannot be, the
+   * ones just bound are closed and this rejects with nothing changed. Otherwise `commit` (which
+   * publishes the runtime of the same version) and the listener changes happen together.
+   */
+  async reconcile(wanted: readonly ListenerConfig[], commit: () => void = () => undefined): Promise<void> {
+    const plan: { port: OpenPort; config: ListenerConfig }[] = [];
+    const staged: OpenPort[] = [];
+    const wantedKeys = new Map<string, string>();
     try {
       for (const l of wanted) {
-        const key = keyOf(l);
+        handlerFactoryFor(l);
+        const key = `${l.address}:${l.port}`;
+        const other = wantedKeys.get(key);
+        if (other !== undefined) throw new Error(`listeners ${other} and ${l.name} both want ${key}`);
+        wantedKeys.set(key, l.name);
         const existing = this.open.get(key);
         if (existing) {
-          existing.config = l;
+          plan.push({ port: existing, config: l });
           continue;
         }
-        opened.push(await this.listen(key, l));
+        const port = await this.bind(key, l);
+        staged.push(port);
+        plan.push({ port, config: l });
       }
     } catch (err) {
-      for (const o of opened) this.close(o);
+      for (const p of staged) this.destroy(p);
       throw err;
     }
-    for (const o of opened) this.open.set(o.key, o);
-    for (const [key, o] of this.open) if (!wantedKeys.has(key)) this.close(o);
+    commit();
+    for (const { port, config } of plan) this.serve(port, config);
+    for (const [key, p] of this.open) if (!wantedKeys.has(key)) this.close(p);
   }
 
   listeners(): ListenerConfig[] {
-    return [...this.open.values()].map((o) => o.config);
+    return [...this.open.values()].flatMap((o) => (o.slot ? [o.slot.config] : []));
   }
 
-  private context(entry: () => ListenerConfig): ListenerContext {
+  private serve(port: OpenPort, config: ListenerConfig): void {
+    const kind = kindOf(config);
+    const prior = port.slot;
+    if (prior && prior.kind === kind) prior.config = config;
+    else {
+      const slot: HandlerSlot = { config, kind, handler: undefined as unknown as ConnectionHandler };
+      slot.handler = handlerFactoryFor(config)(this.context(slot), { codec: this.codec });
+      port.slot = slot;
+      if (prior) {
+        // Connections of the old kind finish what they are doing; new ones get the new kind.
+        prior.handler.closeIdle();
+        prior.handler.dispose();
+      }
+    }
+    this.open.set(port.key, port);
+    const pending = port.pending.splice(0);
+    for (const s of pending) if (!s.destroyed) port.slot?.handler.accept(s);
+  }
+
+  private context(slot: HandlerSlot): ListenerContext {
     const node = this.node;
     return {
       get listener() {
-        return entry();
+        return slot.config;
       },
       get node() {
         return node();
@@ -83,53 +113,15 @@ export class ListenerManager {
     };
   }
 
-  private listen(key: string, config: ListenerConfig): Promise<OpenListener> {
-    const holder: OpenListener = { key, config, server: undefined as unknown as net.Server, sockets: new Set(), closeIdle: () => undefined, destroyAll: () => undefined };
-    const ctx = this.context(() => holder.config);
-    let server: HttpServer | net.Server;
-    if (config.protocol === 'TCP') {
-      server = net.createServer((socket) => proxyTcp(ctx, socket));
-      holder.destroyAll = () => {
-        for (const s of holder.sockets) s.destroy();
-      };
-    } else if (this.codec === 'lean') {
-      const lean: LeanHttpServer = new LeanHttpServer({
-        request: (req, res) => handleHttp(ctx, req, res),
-        ...(config.direction === 'outbound' ? { connect: (target: string, socket: net.Socket, rest: Buffer) => handleConnect(ctx, target, socket, rest, (s, port, head) => lean.accept(s, port, head)) } : {}),
-      });
-      server = lean.server;
-      holder.closeIdle = () => lean.closeIdleConnections();
-      holder.destroyAll = () => {
-        lean.destroyAll();
-        for (const s of holder.sockets) s.destroy();
-      };
-    } else {
-      const httpServer = http.createServer({ keepAlive: true, noDelay: true }, (req, res) => handleHttp(ctx, new NodeRequest(req), new NodeResponse(res)));
-      httpServer.keepAliveTimeout = 60_000;
-      httpServer.headersTimeout = 60_000;
-      httpServer.requestTimeout = 0;
-      // No 'clientError' handler: Node's own answers a malformed request (400, 431, 408) only when
-      // nothing else is being written on the connection, so a pipelined response is never cut into.
-      if (config.direction === 'outbound') {
-        httpServer.on('connect', (req, socket, head) =>
-          handleConnect(ctx, req.url ?? '', socket as net.Socket, head, (s, port, rest) => {
-            (s as TunnelledSocket & net.Socket).tackTunnelPort = port;
-            if (rest.length > 0) s.unshift(rest);
-            httpServer.emit('connection', s);
-          }),
-        );
-      }
-      holder.closeIdle = () => httpServer.closeIdleConnections();
-      holder.destroyAll = () => {
-        for (const s of holder.sockets) s.destroy();
-      };
-      server = httpServer;
-    }
-    holder.server = server;
-    server.on('connection', (socket: net.Socket) => {
-      holder.sockets.add(socket);
-      socket.once('close', () => holder.sockets.delete(socket));
+  private bind(key: string, config: ListenerConfig): Promise<OpenPort> {
+    const port: OpenPort = { key, server: undefined as unknown as net.Server, slot: undefined, pending: [], sockets: new Set() };
+    const server = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
+      port.sockets.add(socket);
+      socket.once('close', () => port.sockets.delete(socket));
+      if (port.slot) port.slot.handler.accept(socket);
+      else port.pending.push(socket);
     });
+    port.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
         reject(new Error(err.code === 'EADDRINUSE' ? `listener ${config.name}: ${config.address}:${config.port} is already in use` : `listener ${config.name}: ${err.message}`));
@@ -137,16 +129,22 @@ export class ListenerManager {
       server.listen(config.port, config.address, () => {
         server.removeAllListeners('error');
         server.on('error', () => undefined);
-        resolve(holder);
+        resolve(port);
       });
     });
   }
 
-  private close(o: OpenListener): void {
-    this.open.delete(o.key);
-    o.server.close();
+  private close(p: OpenPort): void {
+    this.open.delete(p.key);
+    p.server.close();
     // Idle keep-alive connections would hold the port; busy ones finish their request first.
-    o.closeIdle();
+    p.slot?.handler.closeIdle();
+    p.slot?.handler.dispose();
+  }
+
+  private destroy(p: OpenPort): void {
+    p.server.close();
+    for (const s of p.sockets) s.destroy();
   }
 
   async closeAll(): Promise<void> {
@@ -157,7 +155,8 @@ export class ListenerManager {
         (o) =>
           new Promise<void>((resolve) => {
             o.server.close(() => resolve());
-            o.destroyAll();
+            o.slot?.handler.dispose();
+            for (const s of o.sockets) s.destroy();
           }),
       ),
     );

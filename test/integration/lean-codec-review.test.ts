@@ -246,7 +246,7 @@ describe('lean codec review: defects found in review', () => {
     const echoPort = await serve(echo);
     const port = await freePort();
     const cfg = config(port, { appPort });
-    const hosts = new UpstreamHosts();
+    const hosts = new UpstreamHosts(systemClock);
     const runtime = new ProxyRuntime(cfg, hosts, new ClusterStates(systemClock), systemClock);
     const manager = new ListenerManager(() => runtime, hosts, () => cfg.node, undefined, 'lean');
     cleanups.push(async () => {

@@ -7,7 +7,7 @@ import net from 'node:net';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { H1Parser, HttpParseError, type ParsedHead } from './parser.js';
 import { headerLines } from './serialize.js';
-import type { BodySource } from '../http/exchange.js';
+import type { BodySource } from '../http/downstream.js';
 import { IncomingBody } from './incoming-body.js';
 
 export interface UpstreamRequest {

@@ -3,7 +3,7 @@
  * before `start` are held (pausing the connection past a limit), then handed over in order, followed
  * by the end or the error that came meanwhile.
  */
-import type { BodySink, BodySource } from '../http/exchange.js';
+import type { BodySink, BodySource } from '../http/downstream.js';
 
 /** The connection under the body: pausing it stops further chunks. */
 export interface FlowControl {

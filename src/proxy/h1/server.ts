@@ -7,7 +7,7 @@ import net from 'node:net';
 import { STATUS_CODES, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { H1Parser, HttpParseError, type ParsedHead } from './parser.js';
 import { headerLines, httpDate } from './serialize.js';
-import type { DownstreamRequest, DownstreamResponse } from '../http/exchange.js';
+import type { DownstreamRequest, DownstreamResponse } from '../http/downstream.js';
 import { IncomingBody } from './incoming-body.js';
 
 export interface LeanServerHandlers {

@@ -1,8 +1,8 @@
 /** Responses the proxy makes itself, with Envoy's status codes, bodies and response flags. */
-import type { DownstreamResponse } from './exchange.js';
+import type { OutgoingHttpHeaders } from 'node:http';
 import { httpDate } from '../h1/serialize.js';
 
-export type ResponseFlag = 'NR' | 'NC' | 'UH' | 'UF' | 'UO' | 'UT' | 'UR' | 'URX' | 'UC' | 'DC' | 'FI' | 'DI' | 'RL' | 'UAEX' | '-';
+export type ResponseFlag = 'NR' | 'NC' | 'UH' | 'UF' | 'UO' | 'UT' | 'UR' | 'URX' | 'UC' | 'DC' | 'FI' | 'DI' | 'RL' | 'UAEX' | 'SI' | '-';
 
 export interface LocalReply {
   status: number;
@@ -12,6 +12,7 @@ export interface LocalReply {
 }
 
 export const REPLIES = {
+  badRequest: { status: 400, body: 'Bad Request', flag: '-' },
   noRoute: { status: 404, body: '', flag: 'NR' },
   noCluster: { status: 503, body: '', flag: 'NC' },
   noHealthyUpstream: { status: 503, body: 'no healthy upstream', flag: 'UH' },
@@ -22,15 +23,10 @@ export const REPLIES = {
   blackHole: { status: 502, body: '', flag: 'NR' },
 } as const satisfies Record<string, LocalReply>;
 
-export function sendLocalReply(res: DownstreamResponse, reply: LocalReply, extraHeaders?: Record<string, string>): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const headers: Record<string, string | number> = { 'content-length': Buffer.byteLength(reply.body), date: httpDate(), server: 'istio-envoy' };
+export function localReplyHeaders(reply: LocalReply, extraHeaders?: Record<string, string>): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = { 'content-length': Buffer.byteLength(reply.body), date: httpDate(), server: 'istio-envoy' };
   if (reply.body) headers['content-type'] = 'text/plain';
   if (reply.headers) Object.assign(headers, reply.headers);
   if (extraHeaders) Object.assign(headers, extraHeaders);
-  res.writeHead(reply.status, undefined, headers);
-  res.end(reply.body);
+  return headers;
 }

@@ -3,7 +3,7 @@
  * (`tack proxy --http-codec node`), and the reference the lean codec's conformance suite compares with.
  */
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { BodySink, BodySource, DownstreamRequest, DownstreamResponse } from './exchange.js';
+import type { BodySink, BodySource, DownstreamRequest, DownstreamResponse } from './downstream.js';
 
 /** A request arriving through a CONNECT tunnel carries the tunnel's target port. */
 export interface TunnelledSocket {

@@ -27,6 +27,4 @@ export interface RequestLogEntry {
   attempts: number;
   requestId: string;
   direction: ListenerConfig['direction'];
-  /** A fault delay held the request (Envoy's DI flag, shown with any other flag). */
-  delayed?: boolean;
 }

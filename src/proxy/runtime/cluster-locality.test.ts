@@ -3,13 +3,18 @@ import { describe, it, expect } from 'vitest';
 import type { ClusterConfig, EndpointConfig } from '../../compile/config.js';
 import { RuntimeCluster } from './cluster.js';
 import { UpstreamHosts } from './upstream.js';
+import { ManualClock, type Clock } from '../clock.js';
 
 const ep = (port: number, locality?: string): EndpointConfig => ({ address: '127.0.0.1', port, labels: {}, sidecar: true, weight: 1, ...(locality ? { locality } : {}) });
 
-function cluster(extra: Partial<ClusterConfig>, endpoints: EndpointConfig[], locality?: string, now = Date.now): RuntimeCluster {
+/** A manual clock whose draws cycle through 0, 0.1, ..., 0.9. */
+function cyclingClock(): ManualClock {
   let i = 0;
-  const rr = (): number => (i++ % 10) / 10;
-  return new RuntimeCluster({ name: 'c', service: 's', port: 80, lb: 'ROUND_ROBIN', endpoints, ...extra }, new UpstreamHosts(), rr, undefined, locality, now);
+  return Object.assign(new ManualClock(), { random: (): number => (i++ % 10) / 10 });
+}
+
+function cluster(extra: Partial<ClusterConfig>, endpoints: EndpointConfig[], locality?: string, clock: Clock = cyclingClock(), hosts = new UpstreamHosts(clock)): RuntimeCluster {
+  return new RuntimeCluster({ name: 'c', service: 's', port: 80, lb: 'ROUND_ROBIN', endpoints, ...extra }, hosts, clock, undefined, locality);
 }
 
 describe('locality failover', () => {
@@ -36,14 +41,18 @@ describe('locality failover', () => {
 });
 
 describe('slow start', () => {
-  it('gives a new endpoint a growing share over the warmup duration', () => {
-    let now = Date.now();
-    const c = cluster({ lb: 'RANDOM', warmup: { durationMs: 10_000, minimumPercent: 10, aggression: 1 } }, [ep(1), ep(2)], undefined, () => now);
-    // Both hosts are new: picks still happen (the other one is taken when one yields).
-    expect(c.pick(undefined)).toBeDefined();
-    now += 20_000;
-    const ports = Array.from({ length: 20 }, () => c.pick(undefined)?.host.port);
-    expect(ports.filter((p) => p === 1).length).toBeGreaterThan(0);
-    expect(ports.filter((p) => p === 2).length).toBeGreaterThan(0);
+  it('gives a new endpoint a growing share over the warmup duration, on the proxy clock', () => {
+    // The clock starts far from wall time: host ages must come from it alone.
+    const clock = cyclingClock();
+    const hosts = new UpstreamHosts(clock);
+    const warmup = { lb: 'RANDOM' as const, warmup: { durationMs: 10_000, minimumPercent: 10, aggression: 1 } };
+    cluster(warmup, [ep(1)], undefined, clock, hosts);
+    clock.advance(20_000);
+    // Host 2 appears now; host 1 has been known for 20 s.
+    const c = cluster(warmup, [ep(1), ep(2)], undefined, clock, hosts);
+    const share = (): number => Array.from({ length: 100 }, () => c.pick(undefined)?.host.port).filter((p) => p === 2).length;
+    expect(share()).toBeLessThan(20);
+    clock.advance(20_000);
+    expect(share()).toBeGreaterThan(35);
   });
 });

@@ -3,8 +3,9 @@ import { describe, it, expect, afterAll } from 'vitest';
 import type { ClusterConfig, ConsistentHashConfig, LbPolicy } from '../../compile/config.js';
 import { RuntimeCluster, type HashInputs, type RuntimeEndpoint } from './cluster.js';
 import { UpstreamHosts, type UpstreamHost } from './upstream.js';
+import { systemClock } from '../clock.js';
 
-const hosts = new UpstreamHosts();
+const hosts = new UpstreamHosts(systemClock);
 afterAll(() => hosts.closeAll());
 
 const PORTS = [31001, 31002, 31003, 31004];
@@ -27,7 +28,7 @@ function draws(...values: number[]): () => number {
 }
 
 function cluster(lb: LbPolicy, opts: { ports?: readonly number[]; hash?: ConsistentHashConfig; random?: () => number } = {}): RuntimeCluster {
-  return new RuntimeCluster(clusterConfig(lb, opts.ports, opts.hash), hosts, opts.random ?? draws(0));
+  return new RuntimeCluster(clusterConfig(lb, opts.ports, opts.hash), hosts, { ...systemClock, random: opts.random ?? draws(0) });
 }
 
 const port = (e: RuntimeEndpoint | undefined): number | undefined => e?.host.port;

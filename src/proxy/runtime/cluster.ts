@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { ClusterConfig, EndpointConfig } from '../../compile/config.js';
 import type { UpstreamHost, UpstreamHosts } from './upstream.js';
 import type { ClusterState } from './cluster-state.js';
+import type { Clock } from '../clock.js';
 
 export interface RuntimeEndpoint {
   host: UpstreamHost;
@@ -28,11 +29,10 @@ export class RuntimeCluster {
   constructor(
     readonly config: ClusterConfig,
     hosts: UpstreamHosts,
-    private readonly random: () => number = Math.random,
+    private readonly clock: Clock,
     readonly state?: ClusterState,
     /** The proxy's own locality, for locality failover. */
     private readonly locality?: string,
-    private readonly now: () => number = Date.now,
   ) {
     this.endpoints = config.endpoints.map((e) => ({ host: hosts.get(e.address, e.port), config: e }));
   }
@@ -56,7 +56,7 @@ export class RuntimeCluster {
   private warmFactor(e: RuntimeEndpoint): number {
     const w = this.config.warmup;
     if (!w) return 1;
-    const age = this.now() - e.host.createdAt;
+    const age = this.clock.now() - e.host.createdAt;
     if (age >= w.durationMs) return 1;
     return Math.max(w.minimumPercent / 100, (age / w.durationMs) ** (1 / w.aggression));
   }
@@ -77,7 +77,7 @@ export class RuntimeCluster {
     if (!anyLocality) candidates = this.nearest(candidates);
     if (candidates.length === 1) return candidates[0];
     const picked = this.choose(candidates, inputs);
-    if (picked && this.config.warmup && this.random() >= this.warmFactor(picked)) {
+    if (picked && this.config.warmup && this.clock.random() >= this.warmFactor(picked)) {
       // A warming endpoint gives up its turn to one of the others.
       const others = candidates.filter((c) => c !== picked);
       return this.choose(others, inputs) ?? picked;
@@ -96,11 +96,11 @@ export class RuntimeCluster {
       case 'ROUND_ROBIN':
         return candidates[this.rr++ % candidates.length];
       case 'RANDOM':
-        return candidates[Math.floor(this.random() * candidates.length)];
+        return candidates[Math.floor(this.clock.random() * candidates.length)];
       default: {
         // Envoy's least-request: the less busy of two random choices.
-        const a = candidates[Math.floor(this.random() * candidates.length)] as RuntimeEndpoint;
-        const b = candidates[Math.floor(this.random() * candidates.length)] as RuntimeEndpoint;
+        const a = candidates[Math.floor(this.clock.random() * candidates.length)] as RuntimeEndpoint;
+        const b = candidates[Math.floor(this.clock.random() * candidates.length)] as RuntimeEndpoint;
         return b.host.active < a.host.active ? b : a;
       }
     }

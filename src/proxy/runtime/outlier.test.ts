@@ -1,21 +1,8 @@
 /** Envoy's outlier detection with a fake clock: exact ejection moments and durations. */
 import { describe, it, expect } from 'vitest';
 import type { OutlierDetectionConfig } from '../../compile/config.js';
-import type { Clock } from '../clock.js';
+import { ManualClock } from '../clock.js';
 import { OutlierDetector, type Outcome } from './outlier.js';
-
-class FakeClock implements Clock {
-  t = 1_000_000;
-  now(): number {
-    return this.t;
-  }
-  random(): number {
-    return 0;
-  }
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
 
 /** Istio's defaults as outlierDetectionOf fills them in, with overrides. */
 function config(over: Partial<OutlierDetectionConfig> = {}): OutlierDetectionConfig {
@@ -26,8 +13,8 @@ const HOSTS = ['h1', 'h2', 'h3'] as const;
 const status = (s: number): Outcome => ({ kind: 'response', status: s });
 const LOCAL: Outcome = { kind: 'local-failure' };
 
-function setup(over: Partial<OutlierDetectionConfig> = {}): { d: OutlierDetector; clock: FakeClock; feed: (host: string, ...outcomes: Outcome[]) => void } {
-  const clock = new FakeClock();
+function setup(over: Partial<OutlierDetectionConfig> = {}): { d: OutlierDetector; clock: ManualClock; feed: (host: string, ...outcomes: Outcome[]) => void } {
+  const clock = new ManualClock(1_000_000);
   const d = new OutlierDetector(config(over), clock);
   const feed = (host: string, ...outcomes: Outcome[]): void => {
     for (const o of outcomes) d.observe(host, o, HOSTS);
@@ -43,7 +30,7 @@ describe('OutlierDetector: consecutive 5xx', () => {
     feed('h1', status(500), status(503));
     expect(d.state('h1')).toEqual({ ejected: false, ejections: 0, consecutive5xx: 2 });
     feed('h1', status(502));
-    expect(d.state('h1')).toEqual({ ejected: true, ejections: 1, ejectedUntil: clock.t + 30_000, consecutive5xx: 0 });
+    expect(d.state('h1')).toEqual({ ejected: true, ejections: 1, ejectedUntil: clock.now() + 30_000, consecutive5xx: 0 });
     expect(d.isEjected('h2')).toBe(false);
   });
 
@@ -119,7 +106,7 @@ describe('OutlierDetector: ejection time', () => {
   it('is baseEjection × times ejected, and the host returns when it is up with its counters reset', () => {
     const { d, clock, feed } = setup({ consecutive5xx: 2, baseEjectionMs: 10_000 });
     feed('h1', status(500), status(500));
-    expect(d.state('h1')).toMatchObject({ ejected: true, ejections: 1, ejectedUntil: clock.t + 10_000 });
+    expect(d.state('h1')).toMatchObject({ ejected: true, ejections: 1, ejectedUntil: clock.now() + 10_000 });
     clock.advance(9_999);
     expect(d.isEjected('h1')).toBe(true);
     clock.advance(1);
@@ -129,12 +116,12 @@ describe('OutlierDetector: ejection time', () => {
     feed('h1', status(500));
     expect(d.isEjected('h1')).toBe(false);
     feed('h1', status(500));
-    expect(d.state('h1')).toMatchObject({ ejected: true, ejections: 2, ejectedUntil: clock.t + 20_000 });
+    expect(d.state('h1')).toMatchObject({ ejected: true, ejections: 2, ejectedUntil: clock.now() + 20_000 });
     clock.advance(20_000);
     expect(d.isEjected('h1')).toBe(false);
 
     feed('h1', status(500), status(500));
-    expect(d.state('h1')).toMatchObject({ ejected: true, ejections: 3, ejectedUntil: clock.t + 30_000 });
+    expect(d.state('h1')).toMatchObject({ ejected: true, ejections: 3, ejectedUntil: clock.now() + 30_000 });
   });
 
   it('errors seen while ejected (requests already in flight) are forgotten when the host returns', () => {
@@ -153,7 +140,7 @@ describe('OutlierDetector: ejection time', () => {
     const ejectFor = (): number => {
       feed('h1', status(500));
       const until = d.state('h1').ejectedUntil as number;
-      const duration = until - clock.t;
+      const duration = until - clock.now();
       clock.advance(duration);
       return duration;
     };
@@ -161,10 +148,10 @@ describe('OutlierDetector: ejection time', () => {
 
     const long = setup({ consecutive5xx: 1, baseEjectionMs: 400_000 });
     long.feed('h1', status(500));
-    expect((long.d.state('h1').ejectedUntil as number) - long.clock.t).toBe(400_000);
+    expect((long.d.state('h1').ejectedUntil as number) - long.clock.now()).toBe(400_000);
     long.clock.advance(400_000);
     long.feed('h1', status(500));
-    expect((long.d.state('h1').ejectedUntil as number) - long.clock.t).toBe(400_000);
+    expect((long.d.state('h1').ejectedUntil as number) - long.clock.now()).toBe(400_000);
   });
 
   it('errors reported for an already ejected host do not extend its ejection', () => {

@@ -1,14 +1,20 @@
-/** One configuration version, ready to serve: route tables and clusters built once, then read-only. */
-import type { ProxyConfig } from '../../compile/config.js';
+/** One configuration version, ready to serve: route tables, clusters and filter chains built once, then read-only. */
+import type { ListenerConfig, ProxyConfig } from '../../compile/config.js';
 import { RouteTable } from './route-table.js';
 import { RuntimeCluster } from './cluster.js';
 import type { UpstreamHosts } from './upstream.js';
 import { ClusterStates } from './cluster-state.js';
 import { systemClock, type Clock } from '../clock.js';
+import { httpFilterChain } from '../filters/index.js';
+import type { HttpChain } from '../http/exchange.js';
+import { routeRequest } from '../router/router.js';
+
+const NO_FILTERS: HttpChain = { filters: [], terminal: routeRequest };
 
 export class ProxyRuntime {
   readonly routeTables = new Map<string, RouteTable>();
   readonly clusters = new Map<string, RuntimeCluster>();
+  private readonly chains = new Map<string, HttpChain>();
 
   constructor(
     readonly config: ProxyConfig,
@@ -17,11 +23,21 @@ export class ProxyRuntime {
     readonly clock: Clock = systemClock,
   ) {
     for (const [name, table] of Object.entries(config.routes)) this.routeTables.set(name, new RouteTable(table));
-    for (const [name, cluster] of Object.entries(config.clusters)) this.clusters.set(name, new RuntimeCluster(cluster, hosts, clock.random, states.for(cluster), config.node.locality, clock.now));
+    for (const [name, cluster] of Object.entries(config.clusters)) this.clusters.set(name, new RuntimeCluster(cluster, hosts, clock, states.for(cluster), config.node.locality));
+    for (const l of config.listeners) {
+      if (l.protocol !== 'HTTP') continue;
+      const filters = httpFilterChain(l.httpFilters, l.name);
+      this.chains.set(l.name, filters.length === 0 ? NO_FILTERS : { filters, terminal: routeRequest });
+    }
   }
 
   get version(): string {
     return this.config.version;
+  }
+
+  /** The filter chain of an HTTP listener of this version. */
+  chainFor(listener: ListenerConfig): HttpChain {
+    return this.chains.get(listener.name) ?? NO_FILTERS;
   }
 
   /** Upstream host keys this version uses, so others can be closed. */

@@ -1,5 +1,6 @@
 /** A route table ready for lookups: virtual hosts by domain (Envoy's precedence), routes with compiled matchers. */
-import type { CorsConfig, FaultConfig, MirrorConfig, RouteActionConfig, RouteConfig, RouteTableConfig, HeaderOpsConfig, WeightedClusterConfig, VirtualHostConfig } from '../../compile/config.js';
+import type { HttpFilterName, MirrorConfig, RouteActionConfig, RouteConfig, RouteTableConfig, HeaderOpsConfig, WeightedClusterConfig, VirtualHostConfig } from '../../compile/config.js';
+import { HTTP_FILTERS } from '../filters/index.js';
 import { compileRouteMatch, type RequestTest } from './matchers.js';
 import { compileSearch, rewriteTemplate } from '../regex.js';
 
@@ -8,12 +9,11 @@ export interface CompiledRoute {
   test: RequestTest;
   /** The matched prefix, for `rewrite.uri` (Envoy's prefix_rewrite). */
   matchedPrefix?: string;
-  matchedExact?: boolean;
   action: RouteActionConfig;
   headers?: HeaderOpsConfig;
-  fault?: FaultConfig;
   mirrors?: MirrorConfig[];
-  cors?: CorsConfig;
+  /** Each filter's settings for this route, built by the filter when the configuration arrived. */
+  filterSettings?: ReadonlyMap<HttpFilterName, unknown>;
   /** `uriRegexRewrite`, compiled. */
   regexRewrite?: { re: RegExp; template: string };
   /** Cumulative weights for picking a destination with one random draw. */
@@ -71,12 +71,19 @@ export class RouteTable {
 function compileRoute(r: RouteConfig): CompiledRoute {
   const out: CompiledRoute = { name: r.name, test: compileRouteMatch(r.match), action: r.action };
   if (r.headers) out.headers = r.headers;
-  if (r.fault) out.fault = r.fault;
   if (r.mirrors) out.mirrors = r.mirrors;
-  if (r.cors) out.cors = r.cors;
+  if (r.filters) {
+    const settings = new Map<HttpFilterName, unknown>();
+    for (const name of Object.keys(r.filters) as HttpFilterName[]) {
+      const factory = HTTP_FILTERS.get(name);
+      if (!factory) throw new Error(`route ${r.name}: settings for unknown HTTP filter ${JSON.stringify(name)}`);
+      const s = factory.routeSettings(r);
+      if (s !== undefined) settings.set(name, s);
+    }
+    out.filterSettings = settings;
+  }
   const uri = r.match.uri;
   if (uri && 'prefix' in uri) out.matchedPrefix = uri.prefix;
-  if (uri && 'exact' in uri) out.matchedExact = true;
   if (r.action.kind === 'forward') {
     if (r.action.rewrite?.uriRegex) out.regexRewrite = { re: compileSearch(r.action.rewrite.uriRegex.match), template: rewriteTemplate(r.action.rewrite.uriRegex.rewrite) };
     out.cumulative = cumulativeWeights(r.action.clusters);
@@ -90,7 +97,7 @@ function cumulativeWeights(clusters: readonly WeightedClusterConfig[]): number[]
 }
 
 /** Picks a destination by weight with one random draw (per request, as Envoy's weighted clusters). */
-export function pickWeighted(route: CompiledRoute, random: () => number = Math.random): WeightedClusterConfig | undefined {
+export function pickWeighted(route: CompiledRoute, random: () => number): WeightedClusterConfig | undefined {
   if (route.action.kind !== 'forward') return undefined;
   const clusters = route.action.clusters;
   if (clusters.length === 1) return clusters[0];

@@ -3,23 +3,24 @@
  * that still names `127.0.0.1:31002` reuses its keep-alive connections and in-flight counts.
  */
 import { UpstreamPool } from '../h1/client.js';
+import type { Clock } from '../clock.js';
 
 export class UpstreamHost {
   /** Requests in flight to this host, for least-request balancing. */
   active = 0;
   /** When this proxy first saw the host (slow start counts from here). */
-  readonly createdAt = Date.now();
+  readonly createdAt: number;
   /** Keep-alive connections to this host. */
   readonly pool: UpstreamPool;
-  /** Config versions that still reference this host; unused hosts are closed. */
-  lastUsedVersion = '';
   /** `address:port`, the host's name in breakers, outlier records and logs. */
   readonly key: string;
 
   constructor(
     readonly address: string,
     readonly port: number,
+    now: number,
   ) {
+    this.createdAt = now;
     this.pool = new UpstreamPool(address, port);
     this.key = `${address}:${port}`;
   }
@@ -29,11 +30,13 @@ export class UpstreamHost {
 export class UpstreamHosts {
   private readonly hosts = new Map<string, UpstreamHost>();
 
+  constructor(private readonly clock: Clock) {}
+
   get(address: string, port: number): UpstreamHost {
     const key = `${address}:${port}`;
     let h = this.hosts.get(key);
     if (!h) {
-      h = new UpstreamHost(address, port);
+      h = new UpstreamHost(address, port, this.clock.now());
       this.hosts.set(key, h);
     }
     return h;

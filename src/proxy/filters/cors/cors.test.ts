@@ -1,8 +1,9 @@
 /** evaluateCors: exact outcomes for preflights and actual requests, as Envoy's CORS filter. */
 import { describe, it, expect } from 'vitest';
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import type { CorsConfig } from '../../../compile/config.js';
-import { addCorsHeaders, corsSettings, evaluateCors, type CorsOutcome } from './index.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { CorsConfig, VirtualHostConfig } from '../../../compile/config.js';
+import { RouteTable } from '../../runtime/route-table.js';
+import { corsSettings, evaluateCors, type CorsOutcome } from './settings.js';
 
 const BASE: CorsConfig = {
   allowOrigins: [{ exact: 'https://app.example.com' }, { prefix: 'https://dev.' }, { regex: 'https://[a-z]+\\.corp\\.example' }],
@@ -101,16 +102,14 @@ describe('evaluateCors', () => {
     expect(evaluateCors(corsSettings(config ?? BASE), method, headers)).toEqual(want);
   });
 
-  it('builds the settings once per configuration', () => {
-    expect(corsSettings(BASE)).toBe(corsSettings(BASE));
-    expect(corsSettings({ ...BASE })).not.toBe(corsSettings(BASE));
+  it('is built once per configuration, when the route table is, never per request', () => {
+    const vhost: VirtualHostConfig = { name: 'app', domains: ['*'], routes: [{ name: 'r', match: {}, action: { kind: 'direct', status: 200 }, filters: { 'envoy.filters.http.cors': BASE } }] };
+    const settingsOf = (t: RouteTable) => t.virtualHost('x')?.routes[0]?.filterSettings?.get('envoy.filters.http.cors');
+    const first = settingsOf(new RouteTable({ name: 't', virtualHosts: [vhost] }));
+    expect(first).toMatchObject({ config: BASE });
+    // A later version that keeps this virtual host object (a delta elsewhere) keeps its settings.
+    expect(settingsOf(new RouteTable({ name: 't', virtualHosts: [vhost] }))).toBe(first);
+    expect(settingsOf(new RouteTable({ name: 't', virtualHosts: [{ ...vhost }] }))).not.toBe(first);
   });
 
-  it('addCorsHeaders adds to the response headers, and nothing when there are none', () => {
-    const h: OutgoingHttpHeaders = { 'content-type': 'text/plain' };
-    addCorsHeaders(h, undefined);
-    expect(h).toEqual({ 'content-type': 'text/plain' });
-    addCorsHeaders(h, { 'access-control-allow-origin': 'https://a.b' });
-    expect(h).toEqual({ 'content-type': 'text/plain', 'access-control-allow-origin': 'https://a.b' });
-  });
 });

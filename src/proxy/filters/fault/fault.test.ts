@@ -1,13 +1,14 @@
 /** decideFault with a fixed source of chance: exact outcomes per configuration. */
 import { describe, it, expect } from 'vitest';
 import type { FaultConfig } from '../../../compile/config.js';
-import type { Clock } from '../../clock.js';
-import { decideFault, type FaultDecision } from './index.js';
+import { systemClock, type Clock } from '../../clock.js';
+import { decideFault, faultSettings, type FaultDecision } from './settings.js';
 
 /** A clock whose random() returns the given draws in turn, and counts them. */
 function chance(...draws: number[]): Clock & { used: () => number } {
   let i = 0;
   return {
+    ...systemClock,
     now: () => 0,
     random: () => {
       const v = draws[i];
@@ -59,16 +60,16 @@ describe('decideFault', () => {
 
   it.each(cases)('$name', ({ fault, draws, want, drawsUsed }) => {
     const clock = chance(...draws);
-    expect(decideFault(fault, clock)).toEqual(want);
+    expect(decideFault(fault ? faultSettings(fault) : undefined, clock)).toEqual(want);
     expect(clock.used()).toBe(drawsUsed);
   });
 
   it('a partial percentage affects about that share of requests over many draws', () => {
     let x = 0;
     // An even spread of draws over [0, 1): exactly 25 of 100 fall below 0.25.
-    const clock: Clock = { now: () => 0, random: () => (x++ % 100) / 100 };
+    const clock: Clock = { ...systemClock, now: () => 0, random: () => (x++ % 100) / 100 };
     let aborted = 0;
-    for (let i = 0; i < 100; i++) if (decideFault({ abort: { httpStatus: 503, percent: 25 } }, clock)?.abort) aborted++;
+    for (let i = 0; i < 100; i++) if (decideFault(faultSettings({ abort: { httpStatus: 503, percent: 25 } }), clock)?.abort) aborted++;
     expect(aborted).toBe(25);
   });
 });

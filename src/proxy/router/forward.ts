@@ -6,7 +6,7 @@
  */
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
-import type { HeaderOpsConfig, RetryPolicyConfig } from '../../compile/config.js';
+import type { RetryPolicyConfig } from '../../compile/config.js';
 import type { HashInputs, RuntimeCluster } from '../runtime/cluster.js';
 import type { UpstreamHost } from '../runtime/upstream.js';
 import type { Admission } from '../runtime/circuit-breaker.js';
@@ -14,10 +14,10 @@ import type { Outcome } from '../runtime/outlier.js';
 import type { Clock } from '../clock.js';
 import { Cancellation } from '../cancellation.js';
 import { attempt, type AttemptOutcome } from './upstream-attempt.js';
-import { applyResponseOps, forwardableResponseHeaders } from './headers.js';
-import { REPLIES, sendLocalReply, type LocalReply } from './local-reply.js';
-import type { ListenerContext, RequestLogEntry } from './request-context.js';
-import type { BodySource, DownstreamRequest, DownstreamResponse } from './exchange.js';
+import { forwardableResponseHeaders } from '../http/headers.js';
+import { REPLIES, type LocalReply } from '../http/local-reply.js';
+import type { BodySource } from '../http/downstream.js';
+import type { Exchange } from '../http/exchange.js';
 import type { UpstreamResponse } from '../h1/client.js';
 
 export interface MirrorTarget {
@@ -32,12 +32,8 @@ export interface ForwardPlan {
   headers: OutgoingHttpHeaders;
   retries: RetryPolicyConfig;
   timeoutMs: number | undefined;
-  responseOps: readonly (HeaderOpsConfig | undefined)[];
   hashInputs: HashInputs | undefined;
   mirrors?: MirrorTarget[];
-  /** Headers to add to the response (CORS). */
-  extraResponseHeaders?: Record<string, string>;
-  clock?: Clock;
 }
 
 const socketBorn = new WeakMap<Socket, number>();
@@ -45,19 +41,19 @@ const socketBorn = new WeakMap<Socket, number>();
 const idleTimed = new WeakSet<Socket>();
 
 /** Connection-level settings of the cluster's pool, applied when a socket is first used or reused. */
-function tuneSocket(s: Socket, pool: NonNullable<RuntimeCluster['config']['connectionPool']> | undefined): void {
+function tuneSocket(s: Socket, pool: NonNullable<RuntimeCluster['config']['connectionPool']> | undefined, clock: Clock): void {
   // A reused socket was idle: its idle timer no longer applies.
   if (idleTimed.delete(s)) s.setTimeout(0);
   if (!pool || socketBorn.has(s)) return;
-  socketBorn.set(s, Date.now());
+  socketBorn.set(s, clock.now());
   if (pool.tcpKeepaliveMs !== undefined) s.setKeepAlive(true, pool.tcpKeepaliveMs);
 }
 
 /** After an exchange: an idle connection closes after idleTimeout, an old one right away. */
-function retireSocket(s: Socket | undefined, pool: NonNullable<RuntimeCluster['config']['connectionPool']> | undefined): void {
+function retireSocket(s: Socket | undefined, pool: NonNullable<RuntimeCluster['config']['connectionPool']> | undefined, clock: Clock): void {
   if (!s || s.destroyed || !pool) return;
   const born = socketBorn.get(s);
-  if (pool.maxConnectionDurationMs !== undefined && born !== undefined && Date.now() - born >= pool.maxConnectionDurationMs) {
+  if (pool.maxConnectionDurationMs !== undefined && born !== undefined && clock.now() - born >= pool.maxConnectionDurationMs) {
     s.destroy();
     return;
   }
@@ -120,10 +116,10 @@ function retriableHeaderNames(headers: OutgoingHttpHeaders): string[] {
   return String(v).split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
 }
 
-function backoff(attemptNumber: number, baseMs: number): Promise<void> {
+function backoff(attemptNumber: number, baseMs: number, clock: Clock): Promise<void> {
   // Envoy: fully jittered exponential backoff, base 25 ms, capped at 10× base.
   const ceiling = Math.min(baseMs * 2 ** (attemptNumber - 1), baseMs * 10);
-  return new Promise((r) => setTimeout(r, Math.random() * ceiling));
+  return new Promise((r) => clock.setTimeout(r, clock.random() * ceiling));
 }
 
 function failureReply(outcome: AttemptOutcome, retried: boolean): LocalReply {
@@ -143,18 +139,14 @@ function outlierOutcome(o: AttemptOutcome): Outcome | undefined {
   return { kind: 'local-failure' };
 }
 
-export function forward(ctx: ListenerContext, req: DownstreamRequest, res: DownstreamResponse, plan: ForwardPlan, entry: RequestLogEntry): void {
-  run(ctx, req, res, plan, entry).catch(() => {
-    if (!res.headersSent) sendLocalReply(res, REPLIES.upstreamReset);
-    else res.destroy();
-  });
+export function forward(ex: Exchange, plan: ForwardPlan): void {
+  run(ex, plan).catch(() => ex.sendLocalReply(REPLIES.upstreamReset));
 }
 
 /** Fire-and-forget copies; whatever happens to them never touches the caller's response. */
-function mirror(plan: ForwardPlan, body: Buffer | undefined): void {
-  const random = plan.clock?.random ?? Math.random;
+function mirror(plan: ForwardPlan, body: Buffer | undefined, clock: Clock): void {
   for (const m of plan.mirrors ?? []) {
-    if (m.percent < 100 && random() * 100 >= m.percent) continue;
+    if (m.percent < 100 && clock.random() * 100 >= m.percent) continue;
     const endpoint = m.cluster.pick(plan.hashInputs);
     if (!endpoint) continue;
     const host = String(plan.headers.host ?? '');
@@ -166,18 +158,19 @@ function mirror(plan: ForwardPlan, body: Buffer | undefined): void {
         {
           socket: () => undefined,
           // The copy's whole exchange, body included, is bounded by the mirror timeout.
-          response: (r) => r.body.start({ data: () => undefined, end: () => clearTimeout(timer), error: () => clearTimeout(timer) }),
-          failure: () => clearTimeout(timer),
+          response: (r) => r.body.start({ data: () => undefined, end: () => timer.cancel(), error: () => timer.cancel() }),
+          failure: () => timer.cancel(),
         },
       );
-      const timer = setTimeout(() => exchange.abort(), MIRROR_TIMEOUT_MS);
+      const timer = clock.setTimeout(() => exchange.abort(), MIRROR_TIMEOUT_MS);
     } catch {
       // A copy that cannot even be written is dropped, as Envoy drops a failed shadow.
     }
   }
 }
 
-async function run(ctx: ListenerContext, req: DownstreamRequest, res: DownstreamResponse, plan: ForwardPlan, entry: RequestLogEntry): Promise<void> {
+async function run(ex: Exchange, plan: ForwardPlan): Promise<void> {
+  const { req, res, log: entry, clock } = ex;
   const abort = new Cancellation();
   let downstreamGone = false;
   res.onClose(() => {
@@ -186,7 +179,7 @@ async function run(ctx: ListenerContext, req: DownstreamRequest, res: Downstream
       abort.cancel();
     }
   });
-  const deadline = plan.timeoutMs !== undefined ? Date.now() + plan.timeoutMs : undefined;
+  const deadline = plan.timeoutMs !== undefined ? clock.now() + plan.timeoutMs : undefined;
   const canRetry = plan.retries.attempts > 0;
   const mirrors = (plan.mirrors?.length ?? 0) > 0;
 
@@ -195,7 +188,7 @@ async function run(ctx: ListenerContext, req: DownstreamRequest, res: Downstream
     if (canRetry || mirrors) {
       const buffered = await readBody(req.body, MAX_RETRY_BODY);
       if (buffered === undefined) {
-        sendLocalReply(res, { status: 413, body: 'request body too large to retry', flag: '-' });
+        ex.sendLocalReply({ status: 413, body: 'request body too large to retry', flag: '-' });
         return;
       }
       body = buffered;
@@ -205,7 +198,7 @@ async function run(ctx: ListenerContext, req: DownstreamRequest, res: Downstream
   } else {
     req.discard();
   }
-  if (mirrors) mirror(plan, Buffer.isBuffer(body) ? body : undefined);
+  if (mirrors) mirror(plan, Buffer.isBuffer(body) ? body : undefined, clock);
 
   const state = plan.cluster.state;
   const breaker = state?.breaker;
@@ -220,15 +213,14 @@ async function run(ctx: ListenerContext, req: DownstreamRequest, res: Downstream
     const avoidTried = plan.retries.retryOtherHosts && plan.cluster.config.consistentHash === undefined;
     const endpoint = plan.cluster.pick(plan.hashInputs, avoidTried ? tried : undefined, n > 1 && plan.retries.retryRemoteLocalities === true);
     if (!endpoint) {
-      entry.flags = REPLIES.noHealthyUpstream.flag;
-      sendLocalReply(res, REPLIES.noHealthyUpstream);
+      ex.sendLocalReply(REPLIES.noHealthyUpstream);
       return;
     }
     const host = endpoint.host;
     tried.add(host);
     entry.attempts = n;
     entry.upstream = host.key;
-    const remaining = deadline !== undefined ? deadline - Date.now() : undefined;
+    const remaining = deadline !== undefined ? deadline - clock.now() : undefined;
     if (remaining !== undefined && remaining <= 0) {
       last = { kind: 'timeout' };
       break;
@@ -239,12 +231,11 @@ async function run(ctx: ListenerContext, req: DownstreamRequest, res: Downstream
       const admitted = offered instanceof Promise ? await offered : offered;
       if (downstreamGone) {
         if (admitted !== 'overflow') admitted.release(undefined, false);
-        entry.flags = 'DC';
+        entry.setFlag('DC');
         return;
       }
       if (admitted === 'overflow') {
-        entry.flags = REPLIES.overflow.flag;
-        sendLocalReply(res, REPLIES.overflow);
+        ex.sendLocalReply(REPLIES.overflow);
         return;
       }
       admission = admitted;
@@ -252,7 +243,7 @@ async function run(ctx: ListenerContext, req: DownstreamRequest, res: Downstream
     const perTry = plan.retries.perTryTimeoutMs;
     const timeoutMs = perTry !== undefined && (remaining === undefined || perTry < remaining) ? perTry : remaining;
     plan.headers['x-envoy-attempt-count'] = String(n);
-    const started = Date.now();
+    const started = clock.now();
     let socket: Socket | undefined;
     host.active++;
     const outcome = await attempt({
@@ -263,10 +254,11 @@ async function run(ctx: ListenerContext, req: DownstreamRequest, res: Downstream
       body,
       timeoutMs,
       signal: abort,
+      clock,
       connectTimeoutMs: plan.cluster.config.connectionPool?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       onSocket: (s) => {
         socket = s;
-        tuneSocket(s, plan.cluster.config.connectionPool);
+        tuneSocket(s, plan.cluster.config.connectionPool, clock);
         admission?.onSocket(s);
       },
     });
@@ -276,43 +268,40 @@ async function run(ctx: ListenerContext, req: DownstreamRequest, res: Downstream
     const finishAttempt = (keepAlive: boolean): void => {
       host.active--;
       admission?.release(socket, keepAlive);
-      if (keepAlive) retireSocket(socket, plan.cluster.config.connectionPool);
+      if (keepAlive) retireSocket(socket, plan.cluster.config.connectionPool, clock);
       if (n > 1) breaker?.retryDone();
     };
     if (outcome.kind === 'cancelled' || downstreamGone) {
       if (outcome.kind === 'response') outcome.response.destroy();
       finishAttempt(false);
-      entry.flags = 'DC';
+      entry.setFlag('DC');
       return;
     }
-    const isLast = n === maxAttempts || (deadline !== undefined && Date.now() >= deadline);
+    const isLast = n === maxAttempts || (deadline !== undefined && clock.now() >= deadline);
     // A streamed body cannot be sent twice; a retry beyond maxRetries does not start.
     const retry = !isLast && (body === undefined || Buffer.isBuffer(body)) && retriable(outcome, plan.retries, retriableHeaderNames(plan.headers)) && (breaker === undefined || breaker.tryRetry());
     if (retry) {
       if (outcome.kind === 'response') outcome.response.destroy();
       finishAttempt(false);
-      await backoff(n, plan.retries.backoffMs ?? 25);
+      await backoff(n, plan.retries.backoffMs ?? 25, clock);
       continue;
     }
     if (outcome.kind === 'response') {
-      relay(ctx, res, outcome.response, plan, Date.now() - started, finishAttempt);
-      entry.flags = '-';
+      entry.setFlag('-');
+      relay(ex, outcome.response, clock.now() - started, finishAttempt);
       return;
     }
     finishAttempt(false);
     break;
   }
-  const reply = last ? failureReply(last, entry.attempts > 1) : REPLIES.upstreamReset;
-  entry.flags = reply.flag;
-  sendLocalReply(res, reply);
+  ex.sendLocalReply(last ? failureReply(last, entry.attempts > 1) : REPLIES.upstreamReset);
 }
 
-function relay(ctx: ListenerContext, res: DownstreamResponse, upstream: UpstreamResponse, plan: ForwardPlan, serviceTimeMs: number, done: (keepAlive: boolean) => void): void {
+function relay(ex: Exchange, upstream: UpstreamResponse, serviceTimeMs: number, done: (keepAlive: boolean) => void): void {
+  const res = ex.res;
   const headers = forwardableResponseHeaders(upstream.headers);
   headers['x-envoy-upstream-service-time'] = String(serviceTimeMs);
-  if (ctx.listener.direction !== 'outbound') headers.server = 'istio-envoy';
-  for (const ops of plan.responseOps) applyResponseOps(headers, ops);
-  if (plan.extraResponseHeaders) Object.assign(headers, plan.extraResponseHeaders);
+  if (ex.listener.direction !== 'outbound') headers.server = 'istio-envoy';
   let finished = false;
   const finish = (keepAlive: boolean): void => {
     if (finished) return;
@@ -320,7 +309,7 @@ function relay(ctx: ListenerContext, res: DownstreamResponse, upstream: Upstream
     done(keepAlive);
   };
   try {
-    res.writeHead(upstream.statusCode, upstream.statusMessage, headers);
+    ex.sendHead(upstream.statusCode, upstream.statusMessage, headers, false);
   } catch {
     upstream.destroy();
     res.destroy();

@@ -1,16 +1,16 @@
-/** Raw TCP proxying: bytes in, bytes out, to one endpoint of the listener's cluster. */
+/** The TCP proxy, last stage of a TCP listener's chain: bytes in, bytes out, to one endpoint of the listener's cluster. */
 import net from 'node:net';
-import type { ListenerContext } from './http/request-context.js';
+import type { TcpConnection } from './network-chain.js';
 
-export function proxyTcp(ctx: ListenerContext, downstream: net.Socket): void {
-  const runtime = ctx.current();
-  const cluster = ctx.listener.tcpCluster ? runtime.clusters.get(ctx.listener.tcpCluster) : undefined;
+export function proxyTcp(conn: TcpConnection): void {
+  const listener = conn.ctx.listener;
+  const cluster = listener.tcpCluster ? conn.runtime.clusters.get(listener.tcpCluster) : undefined;
   const endpoint = cluster?.pick(undefined);
   if (!endpoint) {
-    downstream.destroy();
+    conn.socket.destroy();
     return;
   }
-  pipeTo(downstream, endpoint.host.address, endpoint.host.port);
+  pipeTo(conn.socket, endpoint.host.address, endpoint.host.port);
 }
 
 /** Connects to address:port and splices the two sockets; either side closing closes the other. */

@@ -4,7 +4,8 @@ import type { Socket } from 'node:net';
 import type { UpstreamHost } from '../runtime/upstream.js';
 import type { CancelSignal } from '../cancellation.js';
 import type { UpstreamResponse } from '../h1/client.js';
-import type { BodySource } from './exchange.js';
+import type { BodySource } from '../http/downstream.js';
+import type { Clock, Timer } from '../clock.js';
 
 export type AttemptOutcome =
   | { kind: 'response'; response: UpstreamResponse }
@@ -23,6 +24,7 @@ export interface AttemptInput {
   timeoutMs: number | undefined;
   /** Aborts the attempt (downstream went away, or the route timeout fired). */
   signal: CancelSignal;
+  clock: Clock;
   connectTimeoutMs: number;
   /** Told which socket carries the attempt (for the circuit breaker's connection accounting). */
   onSocket?: (socket: Socket) => void;
@@ -31,11 +33,11 @@ export interface AttemptInput {
 export function attempt(input: AttemptInput): Promise<AttemptOutcome> {
   return new Promise((resolve) => {
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     const settle = (o: AttemptOutcome): void => {
       if (settled) return;
       settled = true;
-      if (timer) clearTimeout(timer);
+      timer?.cancel();
       input.signal.removeEventListener('abort', onAbort);
       resolve(o);
     };
@@ -62,7 +64,7 @@ export function attempt(input: AttemptInput): Promise<AttemptOutcome> {
     if (settled) return;
     input.signal.addEventListener('abort', onAbort);
     if (input.timeoutMs !== undefined) {
-      timer = setTimeout(() => {
+      timer = input.clock.setTimeout(() => {
         exchange.abort();
         settle({ kind: 'timeout' });
       }, input.timeoutMs);

@@ -1,0 +1,8 @@
+/** Which HTTP filters each kind of listener runs, in Istio's order (CORS before fault, both before the router). */
+import type { HttpFilterName } from './config.js';
+
+/** Outbound and gateway listeners carry the route-level filters a VirtualService configures. */
+export const ROUTING_HTTP_FILTERS: readonly HttpFilterName[] = ['envoy.filters.http.cors', 'envoy.filters.http.fault'];
+
+/** Inbound listeners route nothing: their filters act for the destination (authorization and metrics, later). */
+export const INBOUND_HTTP_FILTERS: readonly HttpFilterName[] = [];
