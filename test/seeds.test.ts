@@ -8,7 +8,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadText, validateDocuments, type Check, type Resource } from '../src/api/index.js';
 import { analyze } from '../src/api/analyze/index.js';
-import { corpusPath, seedFixture } from './support/corpus.js';
+import { example, seedFixture } from './support/corpus.js';
 
 /** Seed 001 writes its files with shell variables the tutorial's shell expands. */
 function readSeedFile(file: string): string {
@@ -43,7 +43,8 @@ function filesUnder(dir: string): string[] {
 }
 
 const seed = (dir: string, ...names: string[]) => names.map((n) => seedFixture(dir, n));
-const bookinfo = (f: string) => corpusPath('samples', 'bookinfo', f);
+/** Seed 002 applies Istio's bookinfo sample; the project's own copy of its facts is examples/002-bookinfo. */
+const bookinfo = (f: string) => example('002-bookinfo', f);
 
 describe('seed tutorial manifests', () => {
   const all = filesUnder(seedFixture()).filter((f) => !f.includes('/examples/'));
@@ -76,14 +77,14 @@ describe('seed tutorial manifests', () => {
   });
 
   it('002: each routing step over bookinfo has no error (the warnings are the ones Istio gives bookinfo)', () => {
-    const base = [bookinfo('platform/kube/bookinfo.yaml'), bookinfo('networking/bookinfo-gateway.yaml'), bookinfo('networking/destination-rule-all.yaml'), bookinfo('networking/virtual-service-all-v1.yaml')];
+    const base = [bookinfo('01-bookinfo.yaml'), bookinfo('02-bookinfo-gateway.yaml'), bookinfo('03-destination-rule-all.yaml'), bookinfo('04-virtual-service-all-v1.yaml')];
     for (const step of ['01-reviews-v2.yaml', '02-ratings-delay-2s.yaml', '03-reviews-v2-timeout.yaml']) {
       expect(applyInOrder([...base, seedFixture('002-bookinfo-traffic-management', step)], 'Error'), step).toEqual([]);
     }
     // Subsets for versions bookinfo.yaml does not deploy (IST0173), and the gateway route to
     // productpage beside a subset split (IST0140).
     expect(applyInOrder(base)).toMatchSnapshot();
-    expect(applyInOrder([corpusPath('samples', 'httpbin', 'httpbin.yaml'), seedFixture('002-bookinfo-traffic-management', '04-httpbin-circuit-breaker-dr.yaml')])).toEqual([]);
+    expect(applyInOrder([example('002-circuit-breaker', '01-httpbin.yaml'), seedFixture('002-bookinfo-traffic-management', '04-httpbin-circuit-breaker-dr.yaml')])).toEqual([]);
   });
 
   it("003: the flask app's own Service is not in the tutorial, so its host is unknown", () => {

@@ -3,11 +3,12 @@
  * files give the same codes on the same resources. Istio runs one analyzer per case, so only the
  * codes that analyzer can produce are compared.
  */
-import { describe, it, expect } from 'vitest';
+import { it, expect } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
 import { loadPaths, validateDocuments, Codes, type Check } from '../../src/api/index.js';
 import { ANALYZERS, analyze } from '../../src/api/analyze/index.js';
 import { corpusPath } from '../support/corpus.js';
+import { describeCorpus } from '../support/corpus-suite.js';
 
 interface ExpectedCase {
   name: string;
@@ -17,7 +18,6 @@ interface ExpectedCase {
   expected: { code: string; message: string; resource: string }[];
 }
 
-const cases = JSON.parse(readFileSync(corpusPath('analyzers', 'expected.json'), 'utf8')) as ExpectedCase[];
 const implemented = new Set(ANALYZERS.map((a) => a.istioName).filter(Boolean));
 implemented.add('deprecation.FieldAnalyzer'); // deprecations are reported by validation itself
 /**
@@ -28,7 +28,6 @@ const CANNOT_RUN: Record<string, string> = {
   virtualServiceKubernetesGateways: 'needs the Kubernetes Gateway API kind (gateway.networking.k8s.io Gateway), which tack does not read',
   'Route Rule no effect on Ingress': 'its input file is missing from the shared corpus (covered by src/api/analyze/analyzers.test.ts)',
 };
-const covered = cases.filter((c) => implemented.has(c.analyzer) && c.meshConfigFile === null && !(c.name in CANNOT_RUN));
 
 function refText(c: Check, expected: string): string {
   const r = c.resource;
@@ -36,7 +35,10 @@ function refText(c: Check, expected: string): string {
   return expected.includes('/') ? `${r.kind} ${r.namespace ?? ''}/${r.name}` : `${r.kind} ${r.name}`;
 }
 
-describe('Istio analyzer corpus', () => {
+describeCorpus('Istio analyzer corpus', () => {
+  const cases = JSON.parse(readFileSync(corpusPath('analyzers', 'expected.json'), 'utf8')) as ExpectedCase[];
+  const covered = cases.filter((c) => implemented.has(c.analyzer) && c.meshConfigFile === null && !(c.name in CANNOT_RUN));
+
   it('covers the analyzers tack implements', () => {
     expect(covered.length).toBeGreaterThan(10);
   });

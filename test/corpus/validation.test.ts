@@ -2,11 +2,12 @@
  * Istio's own schema-validation cases: every document Istio accepts is accepted, every one it
  * refuses is refused, at the field its `_err` names when it names one.
  */
-import { describe, it, expect } from 'vitest';
+import { it, expect } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { stringify } from 'yaml';
 import { corpusPath } from '../support/corpus.js';
+import { describeCorpus } from '../support/corpus-suite.js';
 import { validateYaml } from '../support/validate.js';
 
 interface CorpusDoc {
@@ -27,16 +28,6 @@ function docsOf(file: string): CorpusDoc[] {
     });
 }
 
-const crds = corpusPath('validation', 'crds');
-const dataset = corpusPath('validation', 'dataset');
-const valid = [
-  ...readdirSync(crds).filter((f) => f.endsWith('-valid.yaml')).flatMap((f) => docsOf(`${crds}/${f}`)),
-  ...readdirSync(dataset).flatMap((f) => docsOf(`${dataset}/${f}`)),
-];
-const invalid = readdirSync(crds)
-  .filter((f) => f.endsWith('-invalid.yaml'))
-  .flatMap((f) => docsOf(`${crds}/${f}`));
-
 /** The field path an `_err` names, e.g. `spec.jwtRules[0].fromHeaders[0].name: Required value`. */
 function errPath(err: string): string | undefined {
   const m = /^(spec[\w.[\]]*)(?::| in body)/.exec(err);
@@ -50,7 +41,17 @@ function errPath(err: string): string | undefined {
  */
 const YAML_DIVERGENCES = new Set(['serviceentry-valid.yaml#0']);
 
-describe('Istio validation corpus', () => {
+describeCorpus('Istio validation corpus', () => {
+  const crds = corpusPath('validation', 'crds');
+  const dataset = corpusPath('validation', 'dataset');
+  const valid = [
+    ...readdirSync(crds).filter((f) => f.endsWith('-valid.yaml')).flatMap((f) => docsOf(`${crds}/${f}`)),
+    ...readdirSync(dataset).flatMap((f) => docsOf(`${dataset}/${f}`)),
+  ];
+  const invalid = readdirSync(crds)
+    .filter((f) => f.endsWith('-invalid.yaml'))
+    .flatMap((f) => docsOf(`${crds}/${f}`));
+
   it.each(valid.filter((d) => YAML_DIVERGENCES.has(`${d.file.split('/').pop()}#${d.index}`)).map((d) => [`${d.file.split('/').pop()}#${d.index}`, d] as const))(
     'reads %s differently from Go (known YAML 1.2 divergence)',
     (_, doc) => {

@@ -4,10 +4,12 @@
  * retry), an injected abort, and a 0.5 s route timeout in front of a 2 s delay.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { corpusPath, seedFixture } from '../support/corpus.js';
+import { example, seedFixture } from '../support/corpus.js';
 import { startMesh, httpGet, type Mesh } from '../support/mesh.js';
 
-const bookinfo = (f: string) => corpusPath('samples', 'bookinfo', f);
+// The project's own bookinfo (examples/), so the test runs on a clone with no Istio corpus beside it.
+const bookinfo = (f: string) => example('002-bookinfo', f);
+const step = (f: string) => example('002-bookinfo-steps', f);
 const seed = (f: string) => seedFixture('002-bookinfo-traffic-management', f);
 const UNAVAILABLE = 'Sorry, product reviews are currently unavailable for this book.';
 
@@ -15,7 +17,7 @@ describe('seed 002: bookinfo traffic management', () => {
   let mesh: Mesh;
   let cookie = '';
   beforeAll(async () => {
-    mesh = await startMesh([bookinfo('platform/kube/bookinfo.yaml'), bookinfo('networking/bookinfo-gateway.yaml'), bookinfo('networking/destination-rule-all.yaml'), bookinfo('networking/virtual-service-all-v1.yaml')], { readyTimeoutMs: 60_000 });
+    mesh = await startMesh([example('002-bookinfo')], { readyTimeoutMs: 60_000 });
     const login = await httpGet(mesh.httpPort, '/login', { 'content-type': 'application/x-www-form-urlencoded' }, { method: 'POST', body: 'username=jason&passwd=jason' });
     const setCookie = login.headers['set-cookie'];
     cookie = (Array.isArray(setCookie) ? setCookie : [setCookie ?? '']).map((c) => c.split(';')[0]).join('; ');
@@ -44,7 +46,7 @@ describe('seed 002: bookinfo traffic management', () => {
   });
 
   it('sends jason to reviews v2 (black stars) and everyone else to v1', async () => {
-    await apply(bookinfo('networking/virtual-service-reviews-test-v2.yaml'));
+    await apply(step('virtual-service-reviews-test-v2.yaml'));
     for (let i = 0; i < 5; i++) {
       expect(stars((await page(true)).body)).toBe('black');
       expect(stars((await page(false)).body)).toBe('none');
@@ -52,7 +54,7 @@ describe('seed 002: bookinfo traffic management', () => {
   });
 
   it('delays ratings 7 s for jason only: the page gives up on reviews after about 6 s', async () => {
-    await apply(bookinfo('networking/virtual-service-ratings-test-delay.yaml'));
+    await apply(step('virtual-service-ratings-test-delay.yaml'));
     const other = await page(false);
     expect(other.ms).toBeLessThan(2000);
     expect(other.body).not.toContain(UNAVAILABLE);
@@ -70,7 +72,7 @@ describe('seed 002: bookinfo traffic management', () => {
   });
 
   it('aborts ratings for jason with a 500: reviews shows ratings unavailable', async () => {
-    await apply(bookinfo('networking/virtual-service-ratings-test-abort.yaml'));
+    await apply(step('virtual-service-ratings-test-abort.yaml'));
     const jason = await page(true);
     expect(jason.ms).toBeLessThan(3000);
     expect(jason.body).toContain('Ratings service is currently unavailable');
@@ -79,7 +81,7 @@ describe('seed 002: bookinfo traffic management', () => {
   });
 
   it('takes 2 s with a 2 s ratings delay, and a 0.5 s reviews timeout cuts it short', async () => {
-    await apply(bookinfo('networking/virtual-service-all-v1.yaml'));
+    await apply(bookinfo('04-virtual-service-all-v1.yaml'));
     await apply(seed('01-reviews-v2.yaml'));
     await apply(seed('02-ratings-delay-2s.yaml'));
     const slow = await page(false);
@@ -99,7 +101,8 @@ describe('seed 002: bookinfo traffic management', () => {
 describe('seed 002: circuit breaking on httpbin with fortio', () => {
   let mesh: Mesh;
   beforeAll(async () => {
-    mesh = await startMesh([corpusPath('samples', 'httpbin', 'httpbin.yaml'), corpusPath('samples', 'httpbin', 'sample-client', 'fortio-deploy.yaml'), seed('04-httpbin-circuit-breaker-dr.yaml')]);
+    // httpbin and fortio as examples/002-circuit-breaker defines them, with the tutorial's own DestinationRule.
+    mesh = await startMesh([example('002-circuit-breaker', '01-httpbin.yaml'), seed('04-httpbin-circuit-breaker-dr.yaml')]);
   });
   afterAll(async () => {
     await mesh?.stop();

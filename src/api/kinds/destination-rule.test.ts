@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments, stringify } from 'yaml';
 import { errorsOf, specDoc, validateYaml, type InvalidCase } from '../../../test/support/validate.js';
 import { corpusPath } from '../../../test/support/corpus.js';
+import { describeCorpus } from '../../../test/support/corpus-suite.js';
 
 const dr = (spec: string) => specDoc('networking.istio.io/v1', 'DestinationRule', spec, 'reviews');
 /** A DestinationRule for host `r` whose trafficPolicy is `policy`. */
@@ -128,15 +129,15 @@ function corpusDocs(kind: string, ...files: string[]): CorpusDoc[] {
 
 
 const samples = ['bookinfo/networking/destination-rule-all.yaml', 'bookinfo/networking/destination-rule-all-mtls.yaml', 'bookinfo/networking/destination-rule-reviews.yaml', 'bookinfo/networking/egress-rule-google-apis.yaml', 'tcp-echo/tcp-echo-all-v1.yaml', 'websockets/route.yaml'];
-const valid = corpusDocs(
-  'DestinationRule',
-  ...['v1', 'v1beta1', 'v1alpha3'].map((v) => corpusPath('validation', 'dataset', `networking-${v}-DestinationRule.yaml`)),
-  corpusPath('validation', 'crds', 'destinationrule-valid.yaml'),
-  ...samples.map((s) => corpusPath('samples', s)),
-);
-const refused = corpusDocs('DestinationRule', corpusPath('validation', 'crds', 'destinationrule-invalid.yaml'));
+describeCorpus('DestinationRule against Istio\'s corpus', () => {
+  const valid = corpusDocs(
+    'DestinationRule',
+    ...['v1', 'v1beta1', 'v1alpha3'].map((v) => corpusPath('validation', 'dataset', `networking-${v}-DestinationRule.yaml`)),
+    corpusPath('validation', 'crds', 'destinationrule-valid.yaml'),
+    ...samples.map((s) => corpusPath('samples', s)),
+  );
+  const refused = corpusDocs('DestinationRule', corpusPath('validation', 'crds', 'destinationrule-invalid.yaml'));
 
-describe('DestinationRule against Istio\'s corpus', () => {
   it('finds the corpus documents', () => {
     expect(valid.length).toBeGreaterThanOrEqual(12);
     expect(refused.length).toBe(3);

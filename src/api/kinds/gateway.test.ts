@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments, stringify } from 'yaml';
 import { errorsOf, specDoc, validateYaml, type InvalidCase } from '../../../test/support/validate.js';
 import { corpusPath } from '../../../test/support/corpus.js';
+import { describeCorpus } from '../../../test/support/corpus-suite.js';
 
 const gw = (spec: string, name = 'ingress') => specDoc('networking.istio.io/v1', 'Gateway', spec, name);
 /** A Gateway with one server: `server` is its YAML, indented under `- `. */
@@ -99,13 +100,13 @@ function corpusDocs(kind: string, ...files: string[]): { label: string; yaml: st
 }
 
 const samples = ['bookinfo/networking/bookinfo-gateway.yaml', 'bookinfo/networking/certmanager-gateway.yaml', 'httpbin/httpbin-gateway.yaml', 'helloworld/helloworld-gateway.yaml', 'tcp-echo/tcp-echo-all-v1.yaml', 'websockets/route.yaml'];
-const valid = corpusDocs(
-  'Gateway',
-  ...['v1', 'v1beta1', 'v1alpha3'].map((v) => corpusPath('validation', 'dataset', `networking-${v}-Gateway.yaml`)),
-  ...samples.map((s) => corpusPath('samples', s)),
-);
+describeCorpus('Gateway against Istio\'s corpus', () => {
+  const valid = corpusDocs(
+    'Gateway',
+    ...['v1', 'v1beta1', 'v1alpha3'].map((v) => corpusPath('validation', 'dataset', `networking-${v}-Gateway.yaml`)),
+    ...samples.map((s) => corpusPath('samples', s)),
+  );
 
-describe('Gateway against Istio\'s corpus', () => {
   it('finds the corpus documents', () => expect(valid.length).toBeGreaterThanOrEqual(8));
 
   it.each(valid.map((d) => [d.label, d] as const))('accepts %s', (_, doc) => {

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadText, validateDocuments } from '../index.js';
 import { labelSelectorMatches } from './deployment.js';
 import { corpusPath } from '../../../test/support/corpus.js';
+import { describeCorpus } from '../../../test/support/corpus-suite.js';
 
 const MY_KINDS = new Set(['Namespace', 'Service', 'ServiceAccount', 'Secret', 'ConfigMap', 'Pod', 'Deployment']);
-const SAMPLES = corpusPath('samples');
 
 /** Errors of validating `text` (YAML or JSON), keeping only documents of the Kubernetes kinds tested here. */
 function errorsOf(text: string, file = 'test.yaml') {
@@ -52,7 +51,7 @@ function edit(base: () => Doc, change: (d: Doc) => void): Doc {
   return d;
 }
 
-describe('Istio sample manifests (Kubernetes kinds)', () => {
+describeCorpus('Istio sample manifests (Kubernetes kinds)', () => {
   const files = [
     'bookinfo/platform/kube/bookinfo.yaml',
     'bookinfo/platform/kube/bookinfo-db.yaml',
@@ -76,7 +75,7 @@ describe('Istio sample manifests (Kubernetes kinds)', () => {
     'websockets/app.yaml',
   ];
   it.each(files)('%s is valid', (file) => {
-    const path = join(SAMPLES, file);
+    const path = corpusPath('samples', file);
     const { docs, resources, errors } = errorsOf(readFileSync(path, 'utf8'), path);
     expect(errors).toEqual([]);
     expect(docs.length).toBeGreaterThan(0);

@@ -2,6 +2,7 @@ import { corpusDocs, errors, expectRefusedLikeIstio as expectRefusedAsIstio } fr
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { formatPath, loadText, validateDocuments, type Check } from '../index.js';
+import { describeCorpus } from '../../../test/support/corpus-suite.js';
 
 
 type SecurityKind = 'PeerAuthentication' | 'AuthorizationPolicy' | 'RequestAuthentication';
@@ -127,7 +128,7 @@ describe('security kinds: specs Istio accepts', () => {
   });
 });
 
-describe("security kinds: Istio's corpus", () => {
+describeCorpus("security kinds: Istio's corpus", () => {
   for (const file of ['peerauth', 'authz', 'reqauth']) {
     for (const { doc, name } of corpusDocs(`validation/crds/${file}-valid.yaml`)) {
       it(`accepts ${file}-valid ${name}`, () => expect(validateDocuments([doc]).checks).toEqual([]));

@@ -2,6 +2,7 @@ import { corpusDocs, errors, expectRefusedLikeIstio as expectRefusedAsIstio } fr
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { formatPath, loadText, validateDocuments, type Check } from '../index.js';
+import { describeCorpus } from '../../../test/support/corpus-suite.js';
 
 const expectRefusedLikeIstio = expectRefusedAsIstio;
 
@@ -67,7 +68,7 @@ describe('ServiceEntry validation', () => {
   });
 });
 
-describe("ServiceEntry: Istio's corpus", () => {
+describeCorpus("ServiceEntry: Istio's corpus", () => {
   // `001:db8::` unquoted in a flow list: Go's YAML (Kubernetes) reads a string, the YAML 1.2 loader a
   // one-key mapping. The loader (src/api/yaml/load.ts) is not this kind's; the case fails until it changes.
   const LOADER_DIVERGES = new Set(['full']);

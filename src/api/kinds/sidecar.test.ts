@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments, stringify } from 'yaml';
 import { errorsOf, specDoc, validateYaml, type InvalidCase } from '../../../test/support/validate.js';
 import { corpusPath } from '../../../test/support/corpus.js';
+import { describeCorpus } from '../../../test/support/corpus-suite.js';
 
 const sc = (spec: string) => specDoc('networking.istio.io/v1', 'Sidecar', spec, 'default');
 const egress = (listener: string) => sc(`egress:\n- ${listener.replace(/\n/g, '\n  ')}`);
@@ -101,9 +102,9 @@ function corpusDocs(kind: string, ...files: string[]): { label: string; yaml: st
   );
 }
 
-const valid = corpusDocs('Sidecar', ...['v1', 'v1beta1', 'v1alpha3'].map((v) => corpusPath('validation', 'dataset', `networking-${v}-Sidecar.yaml`)));
+describeCorpus('Sidecar against Istio\'s corpus', () => {
+  const valid = corpusDocs('Sidecar', ...['v1', 'v1beta1', 'v1alpha3'].map((v) => corpusPath('validation', 'dataset', `networking-${v}-Sidecar.yaml`)));
 
-describe('Sidecar against Istio\'s corpus', () => {
   it('finds the corpus documents', () => expect(valid.length).toBe(3));
 
   it.each(valid.map((d) => [d.label, d] as const))('accepts %s', (_, doc) => {

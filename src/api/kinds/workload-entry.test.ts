@@ -2,6 +2,7 @@ import { corpusDocs, errors, expectRefusedLikeIstio as expectRefusedAsIstio } fr
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { formatPath, loadText, validateDocuments, type Check } from '../index.js';
+import { describeCorpus } from '../../../test/support/corpus-suite.js';
 
 const expectRefusedLikeIstio = expectRefusedAsIstio;
 
@@ -48,7 +49,7 @@ describe('WorkloadEntry validation', () => {
   });
 });
 
-describe("WorkloadEntry: Istio's corpus", () => {
+describeCorpus("WorkloadEntry: Istio's corpus", () => {
   for (const { doc, name } of corpusDocs('validation/crds/workloadentry-valid.yaml')) {
     it(`accepts workloadentry-valid ${name}`, () => expect(validateDocuments([doc]).checks).toEqual([]));
   }
