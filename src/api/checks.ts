@@ -69,6 +69,7 @@ export const Codes = {
   DeploymentMissingAppVersionLabels: 'TK0102',
   ConflictingGatewayVirtualServiceHosts: 'TK0104',
   GatewayCredentialKeyMismatch: 'TK0105',
+  ResourceNotCompiled: 'TK0301',
 } as const;
 
 export type Code = (typeof Codes)[keyof typeof Codes];

@@ -7,6 +7,8 @@ import type { Command } from 'commander';
  */
 async function program(): Promise<Command> {
   if (process.argv[2] === 'proxy') return (await import('./proxy-program.js')).buildProxyProgram();
+  // Not for a proxy: it must keep serving traffic whatever happens to its log output.
+  (await import('./closed-output.js')).exitQuietlyWhenOutputCloses();
   return (await import('./program.js')).buildProgram();
 }
 

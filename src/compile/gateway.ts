@@ -9,6 +9,7 @@ import { ROUTING_HTTP_FILTERS } from './http-filters.js';
 import { translateHttpRoutes } from './http-routes.js';
 import { hostCovers, resolveHost } from '../api/hosts.js';
 import type { MeshIndex } from './mesh-index.js';
+import { isolate, type SkippedResource } from './skipped.js';
 
 export function gatewayNode(w: WorkloadInstance): ProxyNode {
   const locality = localityOf(w.labels);
@@ -61,7 +62,8 @@ function portPlan(index: MeshIndex, w: WorkloadInstance): (serverPort: number) =
   };
 }
 
-export function compileGateway(index: MeshIndex, w: WorkloadInstance): ProxyConfig {
+/** `skipped` receives the VirtualServices left out of this gateway's config (see skipped.ts). */
+export function compileGateway(index: MeshIndex, w: WorkloadInstance, skipped: SkippedResource[] = []): ProxyConfig {
   const node = gatewayNode(w);
   const clusters = new ClusterSet(index, w.namespace);
   const plan = portPlan(index, w);
@@ -91,7 +93,7 @@ export function compileGateway(index: MeshIndex, w: WorkloadInstance): ProxyConf
       const bound = (vs.object.spec.gateways ?? []).map((g) => (g.includes('/') ? g : `${vsNs}/${g}`)).filter((g) => gatewayNames.includes(g));
       if (bound.length === 0) continue;
       const serverHosts = servers.filter((s) => bound.includes(s.gateway)).flatMap((s) => (s.server.hosts ?? []).map((h) => serverHostFor(h, s.gateway.split('/')[0] ?? '', vsNs)).filter((h): h is string => h !== undefined));
-      const routes = translateHttpRoutes(vs, { index, clusters, node, gateways: bound, port: servers[0]?.server.port.number ?? port });
+      const routes = isolate(vs, skipped, () => translateHttpRoutes(vs, { index, clusters, node, gateways: bound, port: servers[0]?.server.port.number ?? port }), () => []);
       if (routes.length === 0) continue;
       for (const vsHost of vs.object.spec.hosts ?? []) {
         const host = vsHost === '*' ? '*' : resolveHost(vsHost, vsNs);

@@ -11,6 +11,7 @@ import { INBOUND_HTTP_FILTERS, ROUTING_HTTP_FILTERS } from './http-filters.js';
 import { exportedTo } from '../api/hosts.js';
 import { lookupHost, type MeshIndex, type VirtualServiceResource } from './mesh-index.js';
 import { outboundTrafficPolicyFor } from './sidecar-scope.js';
+import { isolate, type SkippedResource } from './skipped.js';
 
 export function sidecarNode(w: WorkloadInstance): ProxyNode {
   const locality = localityOf(w.labels);
@@ -43,6 +44,8 @@ function inboundListeners(w: WorkloadInstance, index: MeshIndex, clusters: Clust
 interface OutboundPart {
   routes: Record<string, RouteTableConfig>;
   clusters: Record<string, ClusterConfig>;
+  /** VirtualServices that could not be compiled for these callers: their hosts get the default route. */
+  skipped: SkippedResource[];
 }
 
 const outboundCache = new WeakMap<MeshIndex, Map<string, OutboundPart>>();
@@ -86,7 +89,14 @@ const labelDependence = new WeakMap<MeshIndex, boolean>();
 function callerDependent(index: MeshIndex): boolean {
   let dependent = labelDependence.get(index);
   if (dependent === undefined) {
-    dependent = index.virtualServices.some((vs) => (vs.object.spec.http ?? []).some((r) => (r.match ?? []).some((m) => m.sourceLabels !== undefined || m.sourceNamespace !== undefined)));
+    dependent = index.virtualServices.some((vs) => {
+      try {
+        return (vs.object.spec.http ?? []).some((r) => (r.match ?? []).some((m) => m.sourceLabels !== undefined || m.sourceNamespace !== undefined));
+      } catch {
+        // Unreadable: it is left out (and reported) where it is compiled. Here it only makes the key finer, which is always correct.
+        return true;
+      }
+    });
     labelDependence.set(index, dependent);
   }
   return dependent;
@@ -115,7 +125,7 @@ function sameRecord<T>(a: Readonly<Record<string, T>>, b: Readonly<Record<string
  * VirtualService matches on it (`key`), and the lookups the translation made. Translation does not
  * depend on the caller's namespace otherwise: what it changes is in domains and cluster contents.
  */
-function routesFor(index: MeshIndex, key: string, service: RegistryService, port: number, vs: VirtualServiceResource | undefined, clusters: ClusterSet, node: ProxyNode): RouteConfig[] {
+function routesFor(index: MeshIndex, key: string, service: RegistryService, port: number, vs: VirtualServiceResource | undefined, clusters: ClusterSet, node: ProxyNode, skipped: SkippedResource[]): RouteConfig[] {
   const cacheKey = `${callerDependent(index) ? key : ''}\u0000${service.hostname}\u0000${port}\u0000${idOf(vs)}`;
   const hit = translations.get(index, cacheKey);
   if (hit && readsHold(index, hit.reads)) {
@@ -129,14 +139,18 @@ function routesFor(index: MeshIndex, key: string, service: RegistryService, port
   const namer = new RecordingNamer(clusters, vs !== undefined);
   const reads = newRouteReads();
   const ctx: RouteContext = { index, clusters: namer, node, gateways: 'mesh', port, reads };
-  const routes = vs ? translateHttpRoutes(vs, ctx) : [defaultRoute(service, port, namer)];
+  // A VirtualService that cannot be compiled leaves its host the default route. The failure is not
+  // cached: every compile that meets it must report it again.
+  const translated = vs ? isolate<RouteConfig[] | undefined>(vs, skipped, () => translateHttpRoutes(vs, ctx), () => undefined) : undefined;
+  if (vs && !translated) return [defaultRoute(service, port, namer)];
+  const routes = translated ?? [defaultRoute(service, port, namer)];
   translations.set(index, cacheKey, { routes, reads, clusters: namer.asked });
   return routes;
 }
 
 /** One service port's virtual host for sidecars with `key`; the same object as before while its routes are. */
-function virtualHost(index: MeshIndex, key: string, service: RegistryService, port: number, vs: VirtualServiceResource | undefined, clusters: ClusterSet, node: ProxyNode): VirtualHostConfig {
-  const routes = routesFor(index, key, service, port, vs, clusters, node);
+function virtualHost(index: MeshIndex, key: string, service: RegistryService, port: number, vs: VirtualServiceResource | undefined, clusters: ClusterSet, node: ProxyNode, skipped: SkippedResource[]): VirtualHostConfig {
+  const routes = routesFor(index, key, service, port, vs, clusters, node, skipped);
   const cacheKey = `${key}\u0000${service.hostname}\u0000${service.namespace}\u0000${port}`;
   const hit = virtualHosts.get(index, cacheKey);
   if (hit?.routes === routes) return hit;
@@ -158,6 +172,7 @@ function outboundPart(index: MeshIndex, w: WorkloadInstance, node: ProxyNode): O
   const previous = previousParts.get(index, key);
   const clusters = new ClusterSet(index, w.namespace);
   const tables = new Map<string, VirtualHostConfig[]>();
+  const skipped: SkippedResource[] = [];
   for (const service of index.registry.services) {
     if (!visibleFrom(service, w.namespace)) continue;
     const vs = virtualServiceFor(index, service.hostname, w.namespace);
@@ -168,7 +183,7 @@ function outboundPart(index: MeshIndex, w: WorkloadInstance, node: ProxyNode): O
       }
       const tableName = String(p.port);
       const vhosts = tables.get(tableName) ?? [];
-      vhosts.push(virtualHost(index, key, service, p.port, vs, clusters, node));
+      vhosts.push(virtualHost(index, key, service, p.port, vs, clusters, node, skipped));
       tables.set(tableName, vhosts);
     }
   }
@@ -183,6 +198,7 @@ function outboundPart(index: MeshIndex, w: WorkloadInstance, node: ProxyNode): O
   const part = {
     routes: previous && sameRecord(previous.routes, routes) ? previous.routes : routes,
     clusters: clusters.build(previous?.clusters),
+    skipped,
   };
   previousParts.set(index, key, part);
   perIndex.set(key, part);
@@ -206,9 +222,11 @@ function proxyClusters(index: MeshIndex, w: WorkloadInstance, shared: Record<str
   return merged;
 }
 
-export function compileSidecar(index: MeshIndex, w: WorkloadInstance): ProxyConfig {
+/** `skipped` receives the resources left out of this sidecar's config (see skipped.ts). */
+export function compileSidecar(index: MeshIndex, w: WorkloadInstance, skipped: SkippedResource[] = []): ProxyConfig {
   const node = sidecarNode(w);
   const shared = outboundPart(index, w, node);
+  skipped.push(...shared.skipped);
   // Inbound clusters are this pod's own; the shared outbound ones are reused as they are.
   const own = new ClusterSet(index, w.namespace);
   const listeners: ListenerConfig[] = [];

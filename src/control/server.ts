@@ -2,14 +2,14 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { AckMessage } from '../compile/config.js';
-import { resolveKindName, refOf } from '../api/index.js';
+import { resolveKindName, refOf, Codes, type Check } from '../api/index.js';
 import { analyze } from '../api/analyze/index.js';
 import { isBuiltin } from '../api/builtins.js';
 import type { ConfigStore } from '../store/index.js';
-import type { PushServer } from '../push/index.js';
+import type { PushServer, ProxyStatus } from '../push/index.js';
 import type { LocalRunner } from '../platform/local/runner.js';
 import { applyFiles, deleteFiles, type ApplyRequest } from './apply.js';
-import { readJson, sendJson, sendText } from './http-util.js';
+import { HttpError, readJson, sendJson, sendText } from './http-util.js';
 
 export interface ControlDeps {
   store: ConfigStore;
@@ -41,6 +41,19 @@ export function readiness(deps: ControlDeps): { ready: boolean; waiting: string[
   return { ready: waiting.length === 0, waiting };
 }
 
+/** Resources the compiler had to leave out of some proxy's config, as findings of the live analysis. */
+function compileChecks(status: readonly ProxyStatus[]): Check[] {
+  const checks: Check[] = [];
+  for (const s of status) {
+    const proxy = `${s.pod}.${s.namespace}`;
+    for (const k of s.skipped ?? []) {
+      checks.push({ code: Codes.ResourceNotCompiled, level: 'Error', path: '', message: `cannot be compiled for proxy ${proxy}: ${k.error}; it is left out of that proxy's configuration`, resource: k.resource, ...(k.source ? { source: k.source } : {}) });
+    }
+    if (s.compileError !== undefined) checks.push({ code: Codes.ResourceNotCompiled, level: 'Error', path: '', message: `no configuration can be compiled for proxy ${proxy}: ${s.compileError}; it keeps the configuration it was last sent` });
+  }
+  return checks;
+}
+
 function route(path: string, pattern: RegExp): RegExpExecArray | null {
   return pattern.exec(path);
 }
@@ -48,8 +61,9 @@ function route(path: string, pattern: RegExp): RegExpExecArray | null {
 export function createControlServer(deps: ControlDeps): http.Server {
   const server = http.createServer((req, res) => {
     handle(deps, req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendJson(res, 400, { error: err instanceof Error ? err.message : String(err) });
-      else res.destroy();
+      if (res.headersSent) res.destroy();
+      else if (err instanceof HttpError) sendJson(res, err.status, { error: err.message }, err.close ? { connection: 'close' } : {});
+      else sendJson(res, 400, { error: err instanceof Error ? err.message : String(err) });
     });
   });
   server.keepAliveTimeout = 5_000;
@@ -96,7 +110,7 @@ async function handle(deps: ControlDeps, req: IncomingMessage, res: ServerRespon
   if (path === '/v1/analyze' && method === 'GET') {
     // What `tack analyze` finds in the running mesh (its resources keep their files and lines).
     const user = deps.store.list().filter((r) => !isBuiltin(r));
-    sendJson(res, 200, { checks: analyze(user), resources: user.length });
+    sendJson(res, 200, { checks: [...analyze(user), ...compileChecks(deps.push.status())], resources: user.length });
     return;
   }
   if (path === '/healthz/ready') {
@@ -121,14 +135,19 @@ async function handle(deps: ControlDeps, req: IncomingMessage, res: ServerRespon
       return;
     }
     const changed = result.changes.some((c) => c.action !== 'unchanged' && c.action !== 'not found');
-    // Answer once every connected proxy serves the new configuration (or after 3 s, saying so).
+    const revision = deps.store.revision;
+    // Answer once every connected proxy serves the new configuration or refused it (or after 3 s, saying so).
     let converged = true;
     if (changed) {
       deps.push.flush();
       converged = await deps.push.waitFor(() => deps.push.status().every((s) => !s.connected || s.state !== 'STALE'), 3_000);
     }
+    const status = deps.push.status();
+    // Proxies that refused what this change made of their config (a later change counts too: it carries this one).
+    const refused = changed ? status.filter((s) => s.connected && s.state === 'NACK' && Number(s.nackedVersion) >= revision) : [];
+    const serving = status.filter((s) => s.connected && s.state === 'SYNCED').length;
     deps.log(`${path === '/v1/apply' ? 'apply' : 'delete'}: ${result.changes.map((c) => `${c.kind} ${c.namespace ? `${c.namespace}/` : ''}${c.name} ${c.action}`).join(', ')}`);
-    sendJson(res, 200, { ...result, converged });
+    sendJson(res, 200, { ...result, converged, version: String(revision), serving, refused: refused.map((s) => ({ namespace: s.namespace, pod: s.pod, version: s.nackedVersion, error: s.error ?? 'refused' })) });
     return;
   }
   if (path === '/v1/resources' && method === 'GET') {

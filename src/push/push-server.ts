@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { AckMessage, ConfigDelta, ProxyConfig, PushMessage } from '../compile/config.js';
-import { compileProxyConfig, type MeshSettings, DEFAULT_MESH_SETTINGS } from '../compile/index.js';
+import { compileProxy, type MeshSettings, type SkippedResource, DEFAULT_MESH_SETTINGS } from '../compile/index.js';
 import type { ConfigStore } from '../store/index.js';
 import { configMessageJson, deltaMessageJson, diffConfig } from './config-delta.js';
 
@@ -13,7 +13,13 @@ export interface ProxyStatus {
   state: SyncState;
   sentVersion?: string;
   ackedVersion?: string;
+  /** Why the proxy refused `nackedVersion` (shown while that is the version it was last sent). */
   error?: string;
+  nackedVersion?: string;
+  /** Resources left out of this proxy's config because they could not be compiled for it. */
+  skipped?: SkippedResource[];
+  /** Why no config could be compiled for this proxy at all (it keeps the last one it was sent). */
+  compileError?: string;
   /** Time the last config was sent and the time it was acknowledged, for apply-to-serve latency. */
   sentAt?: number;
   ackedAt?: number;
@@ -38,6 +44,11 @@ interface Subscription {
   ackedAt?: number;
   ackedConfig?: ProxyConfig;
   nack?: string;
+  /** The version the NACK refused: the proxy is in NACK only while that is what it was last sent. */
+  nackVersion?: string;
+  /** Resources the last compile for this proxy skipped (each with its error), or why it failed whole. */
+  skipped?: SkippedResource[];
+  compileError?: string;
 }
 
 const DEBOUNCE_MS = 30;
@@ -89,8 +100,10 @@ export class PushServer {
       sub.ackedAt = Date.now();
       if (sub.sentVersion === message.version && sub.sentConfig) sub.ackedConfig = sub.sentConfig;
       delete sub.nack;
+      delete sub.nackVersion;
     } else {
       sub.nack = message.error ?? 'refused';
+      sub.nackVersion = message.version;
       sub.deltaOk = false;
       this.log(`proxy ${namespace}/${pod} refused config ${message.version}: ${sub.nack}`);
     }
@@ -128,10 +141,19 @@ export class PushServer {
     const snapshot = this.store.snapshot();
     let config: ProxyConfig;
     try {
-      config = compileProxyConfig(snapshot, workload, this.mesh);
+      const compiled = compileProxy(snapshot, workload, this.mesh);
+      config = compiled.config;
+      for (const s of compiled.skipped) {
+        if (!sub.skipped?.some((old) => old.error === s.error && old.resource.kind === s.resource.kind && old.resource.namespace === s.resource.namespace && old.resource.name === s.resource.name)) {
+          this.log(`config for ${sub.namespace}/${sub.pod} leaves out ${s.resource.kind} ${s.resource.namespace ? `${s.resource.namespace}/` : ''}${s.resource.name}: ${s.error}`);
+        }
+      }
+      sub.skipped = compiled.skipped;
+      delete sub.compileError;
     } catch (err) {
       // One proxy's failure to compile must not stop the push to the others.
-      this.log(`cannot compile config for ${sub.namespace}/${sub.pod}: ${err instanceof Error ? err.message : String(err)}`);
+      sub.compileError = err instanceof Error ? err.message : String(err);
+      this.log(`cannot compile config for ${sub.namespace}/${sub.pod}: ${sub.compileError}`);
       return;
     }
     let delta: ConfigDelta | undefined;
@@ -145,7 +167,9 @@ export class PushServer {
     sub.sentVersion = config.version;
     sub.sentConfig = config;
     sub.sentAt = Date.now();
-    sub.res.write(`${line}\n`);
+    // Two writes: appending the newline would copy a message that can be megabytes long.
+    sub.res.write(line);
+    sub.res.write('\n');
   }
 
   private broadcastPing(): void {
@@ -156,7 +180,9 @@ export class PushServer {
   status(): ProxyStatus[] {
     return [...this.subs.values()]
       .map((s) => {
-        const state: SyncState = !s.res ? 'DISCONNECTED' : s.nack ? 'NACK' : s.sentVersion === undefined ? 'NOT SENT' : s.ackedVersion === s.sentVersion ? 'SYNCED' : 'STALE';
+        // A NACK of an older version says nothing about the one in flight: that proxy is STALE until it answers.
+        const refused = s.nack !== undefined && s.nackVersion === s.sentVersion;
+        const state: SyncState = !s.res ? 'DISCONNECTED' : refused ? 'NACK' : s.sentVersion === undefined ? 'NOT SENT' : s.ackedVersion === s.sentVersion ? 'SYNCED' : 'STALE';
         return {
           namespace: s.namespace,
           pod: s.pod,
@@ -164,7 +190,9 @@ export class PushServer {
           state,
           ...(s.sentVersion !== undefined ? { sentVersion: s.sentVersion } : {}),
           ...(s.ackedVersion !== undefined ? { ackedVersion: s.ackedVersion } : {}),
-          ...(s.nack !== undefined ? { error: s.nack } : {}),
+          ...(refused ? { error: s.nack, nackedVersion: s.nackVersion } : {}),
+          ...(s.skipped && s.skipped.length > 0 ? { skipped: s.skipped } : {}),
+          ...(s.compileError !== undefined ? { compileError: s.compileError } : {}),
           ...(s.sentAt !== undefined ? { sentAt: s.sentAt } : {}),
           ...(s.ackedAt !== undefined ? { ackedAt: s.ackedAt } : {}),
         };

@@ -1,7 +1,8 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, extname } from 'node:path';
-import { LineCounter, parseAllDocuments, isCollection, isMap, isSeq, isScalar, type Document } from 'yaml';
+import { Composer, LineCounter, Parser, isCollection, isMap, isSeq, isScalar, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
 import { Codes, type Check } from '../checks.js';
+import { fetchManifest, isUrl, UrlError } from './url.js';
 
 /** Files larger than this are refused before parsing: no Kubernetes object comes near it. */
 export const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
@@ -52,27 +53,90 @@ function nodeStart(node: unknown): number | undefined {
   return (node as { range?: [number, number, number] } | null | undefined)?.range?.[0];
 }
 
-/** Line of the deepest node along `path`; for a map entry, the line of its key. */
-function makeLineOf(doc: Document, counter: LineCounter, basePath: readonly PathPart[]) {
-  return (path: readonly PathPart[]): number => {
-    let node: unknown = doc.contents;
-    let offset = nodeStart(node) ?? 0;
-    for (const part of [...basePath, ...path]) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === part);
-        if (!pair) break;
-        offset = nodeStart(pair.key) ?? offset;
-        node = pair.value;
-      } else if (isSeq(node) && typeof part === 'number') {
-        const item = node.items[part];
-        if (item === undefined) break;
-        offset = nodeStart(item) ?? offset;
-        node = item;
-      } else {
+/** Offset of the deepest node along `path` in `doc`; for a map entry, the offset of its key. */
+function offsetAlong(doc: Document, path: readonly PathPart[]): number {
+  let node: unknown = doc.contents;
+  let offset = nodeStart(node) ?? 0;
+  for (const part of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === part);
+      if (!pair) break;
+      offset = nodeStart(pair.key) ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof part === 'number') {
+      const item = node.items[part];
+      if (item === undefined) break;
+      offset = nodeStart(item) ?? offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+
+const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = { uniqueKeys: true, prettyErrors: false, strict: true };
+
+/** Documents one at a time, so that only one document's syntax tree is alive at once. */
+function* documentsOf(text: string, counter?: LineCounter): Generator<Document.Parsed> {
+  const parser = new Parser(counter?.addNewLine);
+  yield* new Composer(PARSE_OPTIONS).compose(parser.parse(text)) as Generator<Document.Parsed>;
+}
+
+/** Where one document's content is in its file's text: what a line lookup re-reads. */
+interface DocumentSpan {
+  text: string;
+  /** Index of the document in the file, to find it again if its span cannot be read on its own. */
+  index: number;
+  start: number;
+  end: number;
+  /** 1-based line and 0-based column of `start`. */
+  line: number;
+  col: number;
+}
+
+/** A document's tree and the line of an offset in it. */
+interface Tree {
+  doc: Document;
+  lineAt(offset: number): number;
+}
+
+/** The one document whose tree a line lookup built last: lookups come in runs for one document. */
+let lastTree: { span: DocumentSpan; tree: Tree } | undefined;
+
+function treeOf(span: DocumentSpan): Tree {
+  if (lastTree?.span === span) return lastTree.tree;
+  // The content alone, indented as it was, parses to the same tree; its first line is `span.line`.
+  const counter = new LineCounter();
+  const own = [...documentsOf(' '.repeat(span.col) + span.text.slice(span.start, span.end), counter)];
+  let tree: Tree;
+  if (own.length === 1 && own[0]?.errors.length === 0) tree = { doc: own[0], lineAt: (offset) => span.line + counter.linePos(offset).line - 1 };
+  else {
+    // Rare (directives or tags before the content): the whole file again, up to this document.
+    const whole = new LineCounter();
+    let found: Document | undefined;
+    let i = 0;
+    for (const d of documentsOf(span.text, whole)) {
+      if (i++ === span.index) {
+        found = d;
         break;
       }
     }
-    return counter.linePos(offset).line;
+    tree = { doc: found ?? (own[0] as Document), lineAt: (offset) => whole.linePos(offset).line };
+  }
+  lastTree = { span, tree };
+  return tree;
+}
+
+/**
+ * Line of the deepest node along `path`; for a map entry, the line of its key. The document's tree
+ * is not kept: a stored resource would hold many times its own size in syntax nodes (a 7.5 MB
+ * manifest held over 300 MB). It is rebuilt from the text on demand; lookups are for findings.
+ */
+function makeLineOf(span: DocumentSpan, basePath: readonly PathPart[]) {
+  return (path: readonly PathPart[]): number => {
+    const tree = treeOf(span);
+    return tree.lineAt(offsetAlong(tree.doc, [...basePath, ...path]));
   };
 }
 
@@ -95,15 +159,14 @@ export function loadText(text: string, file: string): LoadResult {
     return { documents, checks };
   }
   const counter = new LineCounter();
-  let docs: Document.Parsed[];
+  let index = 0;
   try {
-    docs = parseAllDocuments(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
+    for (const doc of documentsOf(text, counter)) readDocument(doc, index++);
   } catch (err) {
     checks.push(fileCheck(file, 0, `cannot parse: ${(err as Error).message}`));
-    return { documents, checks };
+    return { documents: [], checks };
   }
-  if (!Array.isArray(docs)) docs = [docs];
-  docs.forEach((doc, index) => {
+  function readDocument(doc: Document.Parsed, index: number): void {
     if (doc.errors.length > 0) {
       // After the first syntax error the parser's further complaints are mostly its consequences.
       const e = doc.errors[0] as (typeof doc.errors)[number];
@@ -121,16 +184,19 @@ export function loadText(text: string, file: string): LoadResult {
       return;
     }
     if (value === null || value === undefined) return;
-    const startLine = isCollection(doc.contents) && doc.contents.range ? counter.linePos(doc.contents.range[0]).line : 1;
+    const range = doc.contents.range ?? doc.range;
+    const pos = counter.linePos(range[0]);
+    const span: DocumentSpan = { text, index, start: range[0], end: range[2], line: pos.line, col: pos.col - 1 };
+    const startLine = isCollection(doc.contents) && doc.contents.range ? pos.line : 1;
     if (isListKind(value)) {
       value.items.forEach((item, i) => {
-        const lineOf = makeLineOf(doc, counter, ['items', i]);
+        const lineOf = makeLineOf(span, ['items', i]);
         documents.push({ file, index, line: lineOf([]), value: item, lineOf });
       });
       return;
     }
-    documents.push({ file, index, line: startLine, value, lineOf: makeLineOf(doc, counter, []) });
-  });
+    documents.push({ file, index, line: startLine, value, lineOf: makeLineOf(span, []) });
+  }
   return { documents, checks };
 }
 
@@ -172,7 +238,19 @@ export async function loadFile(file: string): Promise<LoadResult> {
   }
 }
 
-/** Loads files and folders (recursively, `.yaml`/`.yml`/`.json`, in name order). `-` reads standard input. */
+/** The text at an http(s) URL, or a check naming the URL as the file. */
+async function readUrl(url: string): Promise<{ text: string } | { check: Check }> {
+  try {
+    return { text: await fetchManifest(url, MAX_MANIFEST_BYTES) };
+  } catch (err) {
+    return { check: fileCheck(url, 0, `cannot read: ${err instanceof UrlError ? err.message : String(err)}`, Codes.FileError) };
+  }
+}
+
+/**
+ * Loads files and folders (recursively, `.yaml`/`.yml`/`.json`, in name order) and http(s) URLs.
+ * `-` reads standard input.
+ */
 export async function loadPaths(paths: readonly string[], stdin?: () => Promise<string>): Promise<LoadResult> {
   const documents: LoadedDocument[] = [];
   const checks: Check[] = [];
@@ -182,6 +260,16 @@ export async function loadPaths(paths: readonly string[], stdin?: () => Promise<
       const r = loadText(text, '<stdin>');
       documents.push(...r.documents);
       checks.push(...r.checks);
+      continue;
+    }
+    if (isUrl(path)) {
+      const got = await readUrl(path);
+      if ('check' in got) checks.push(got.check);
+      else {
+        const r = loadText(got.text, path);
+        documents.push(...r.documents);
+        checks.push(...r.checks);
+      }
       continue;
     }
     let files: string[];
@@ -207,6 +295,12 @@ export async function readManifestTexts(paths: readonly string[], stdin?: () => 
   for (const path of paths) {
     if (path === '-') {
       files.push({ name: '<stdin>', text: stdin ? await stdin() : '' });
+      continue;
+    }
+    if (isUrl(path)) {
+      const got = await readUrl(path);
+      if ('check' in got) checks.push(got.check);
+      else files.push({ name: path, text: got.text });
       continue;
     }
     let names: string[];

@@ -49,7 +49,7 @@ export function registerAnalyze(program: Command): void {
   program
     .command('analyze')
     .description('check manifests for errors and cross-resource problems, as istioctl analyze does')
-    .option('-f, --filename <path...>', 'files or folders of manifests (- for standard input); without it, the running mesh')
+    .option('-f, --filename <path...>', 'files, folders or http(s) URLs of manifests (- for standard input); without it, the running mesh')
     .option('-n, --namespace <ns>', 'namespace for resources that name none', 'default')
     .option('-o, --output <format>', 'output format: text or json', 'text')
     .option('--no-builtins', 'do not assume the ingress gateway every tack mesh runs')

@@ -5,6 +5,7 @@ import type { ProxyConfig } from '../../compile/config.js';
 import type { ProxyStatus } from '../../push/index.js';
 import { controlPortOf, request, ControlError } from '../control-client.js';
 import { renderTable } from '../table.js';
+import { formatRef } from '../../api/checks.js';
 import { resolvePod } from '../pod-ref.js';
 
 export function registerProxyStatus(program: Command): void {
@@ -16,6 +17,11 @@ export function registerProxyStatus(program: Command): void {
       const answer = await request<ProxyStatus[]>(controlPortOf(opts.controlPort), 'GET', '/v1/proxy-status');
       const rows = answer.body.map((s) => [`${s.pod}.${s.namespace}`, s.state, s.ackedVersion ?? '-', s.sentVersion ?? '-', s.error ?? '']);
       process.stdout.write(renderTable(['NAME', 'STATUS', 'ACKED', 'SENT', 'ERROR'], rows));
+      // Resources left out of a proxy's config are a note per proxy: too long for a column.
+      for (const s of answer.body) {
+        for (const k of s.skipped ?? []) process.stdout.write(`${s.pod}.${s.namespace}: left out ${formatRef(k.resource)}${k.source ? ` (${k.source.file}${k.source.line > 0 ? `:${k.source.line}` : ''})` : ''}: ${k.error}\n`);
+        if (s.compileError !== undefined) process.stdout.write(`${s.pod}.${s.namespace}: no configuration can be compiled: ${s.compileError}\n`);
+      }
     });
 }
 

@@ -12,6 +12,7 @@ import { checkPortFree } from '../../platform/local/ports.js';
 import { ignoredFieldsNote } from '../../platform/local/ignored-fields.js';
 import { createControlServer, readiness } from '../../control/server.js';
 import { readStdin } from '../stdin.js';
+import { whenOutputCloses } from '../closed-output.js';
 import { DEFAULT_CONTROL_PORT } from '../control-client.js';
 import { packageVersion } from '../version.js';
 
@@ -44,7 +45,7 @@ export function registerUp(program: Command): void {
   program
     .command('up')
     .description('run a whole mesh on this machine from files or folders of manifests (foreground; Ctrl-C stops it)')
-    .requiredOption('-f, --filename <path...>', 'manifest files or folders (- for standard input)')
+    .requiredOption('-f, --filename <path...>', 'manifest files, folders or http(s) URLs (- for standard input)')
     .option('--http-port <port>', 'host port for Gateway servers on port 80', String(DEFAULT_HTTP_PORT))
     .option('--https-port <port>', 'host port for Gateway servers on port 443', String(DEFAULT_HTTPS_PORT))
     .option('--gateway-port <mapping...>', 'host port for another Gateway server port, as SERVER=HOST (e.g. 8443=18443)', [])
@@ -137,6 +138,8 @@ export function registerUp(program: Command): void {
         log('stopped');
         process.exit(0);
       };
+      // Whoever read the log went away: stop the mesh as Ctrl-C would, rather than leave pods behind.
+      whenOutputCloses(() => void stop('output closed'));
       process.on('SIGINT', () => void stop('SIGINT'));
       process.on('SIGTERM', () => void stop('SIGTERM'));
     });
