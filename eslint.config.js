@@ -23,6 +23,16 @@ export default tseslint.config(
   { files: ['src/compile/**/*.ts'], ignores: ['src/**/*.test.ts'], rules: layer(['push', 'proxy', 'platform', 'control', 'cli']) },
   { files: ['src/push/**/*.ts'], ignores: ['src/**/*.test.ts'], rules: layer(['proxy', 'platform', 'control', 'cli']) },
   {
+    // One clock (src/proxy/clock.ts): time, timers and chance in the proxy come from it, so tests can fake them.
+    files: ['src/proxy/**/*.ts'],
+    ignores: ['src/**/*.test.ts', 'src/proxy/clock.ts'],
+    rules: {
+      'no-restricted-globals': ['error', ...['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'setImmediate'].map((name) => ({ name, message: 'use the Clock from src/proxy/clock.ts' }))],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'use clock.now() from src/proxy/clock.ts' }, { object: 'Math', property: 'random', message: 'use clock.random() from src/proxy/clock.ts' }],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'use clock.now() from src/proxy/clock.ts' }],
+    },
+  },
+  {
     files: ['src/proxy/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
     rules: {

@@ -3,14 +3,16 @@
  * logging costs the request path a string format and an array push.
  */
 import type { RequestLogEntry } from './http/request-context.js';
+import { systemClock, type Clock, type Timer } from './clock.js';
 
 export class AccessLog {
   private lines: string[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
 
   constructor(
     private readonly write: (text: string) => void,
     private readonly flushMs = 100,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   record(e: RequestLogEntry): void {
@@ -19,13 +21,12 @@ export class AccessLog {
     );
     if (this.lines.length >= 256) this.flush();
     else if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), this.flushMs);
-      this.timer.unref();
+      this.timer = this.clock.setTimeout(() => this.flush(), this.flushMs);
     }
   }
 
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     if (this.lines.length === 0) return;
     const text = `${this.lines.join('\n')}\n`;

@@ -22,6 +22,7 @@ export const systemClock: Clock = {
   random: () => Math.random(),
   setTimeout(callback, ms) {
     const t = setTimeout(callback, ms);
+    t.unref();
     return { cancel: () => clearTimeout(t) };
   },
   setInterval(callback, ms) {

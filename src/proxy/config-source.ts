@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AckMessage, ProxyConfig, PushMessage } from '../compile/config.js';
 import { applyDelta } from './config-delta.js';
 import { LineSplitter } from './ndjson.js';
+import { systemClock, type Clock, type Timer } from './clock.js';
 
 export interface ConfigSourceOptions {
   /** `host:port` of the control plane. */
@@ -18,6 +19,7 @@ export interface ConfigSourceOptions {
   log(message: string): void;
   /** A stream without a message for this long is considered dead. */
   silenceMs?: number;
+  clock?: Clock;
 }
 
 const MIN_BACKOFF_MS = 100;
@@ -28,7 +30,7 @@ export class ConfigSource {
   private request: http.ClientRequest | undefined;
   private backoff = MIN_BACKOFF_MS;
   private readonly agent = new http.Agent({ keepAlive: true });
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   /** The config last applied: what the control plane's deltas build on. */
   private applied: ProxyConfig | undefined;
 
@@ -44,7 +46,7 @@ export class ConfigSource {
 
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.request?.destroy();
     this.agent.destroy();
   }
@@ -56,10 +58,11 @@ export class ConfigSource {
 
   private retryLater(reason: string): void {
     if (this.stopped || this.timer) return;
-    const delay = this.backoff * (0.5 + Math.random() / 2);
+    const clock = this.opts.clock ?? systemClock;
+    const delay = this.backoff * (0.5 + clock.random() / 2);
     this.opts.log(`control plane unavailable (${reason}); serving last config, retrying in ${Math.round(delay)} ms`);
     this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
-    this.timer = setTimeout(() => {
+    this.timer = clock.setTimeout(() => {
       this.timer = undefined;
       this.connect();
     }, delay);
@@ -103,7 +106,7 @@ export class ConfigSource {
     const old = this.request;
     this.request = undefined;
     old?.destroy();
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     this.connect();
   }

@@ -45,7 +45,7 @@ function leanHttp(ctx: ListenerContext): ConnectionHandler {
   const lean: LeanHttpServer = new LeanHttpServer({
     request: (req, res) => handleHttp(ctx, req, res),
     ...(ctx.listener.direction === 'outbound' ? { connect: (target: string, socket: net.Socket, rest: Buffer) => handleConnect(ctx, target, socket, rest, (s, port, head) => lean.accept(s, port, head)) } : {}),
-  });
+  }, ctx.current().clock);
   return {
     accept: (socket) => lean.accept(socket),
     closeIdle: () => lean.closeIdleConnections(),

@@ -4,6 +4,7 @@
  * failures classified the way Envoy's router needs them (connect failure vs. reset).
  */
 import net from 'node:net';
+import { systemClock, type Clock, type Timer } from '../clock.js';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { H1Parser, HttpParseError, type ParsedHead } from './parser.js';
 import { headerLines } from './serialize.js';
@@ -55,6 +56,7 @@ export class UpstreamPool {
   constructor(
     readonly address: string,
     readonly port: number,
+    readonly clock: Clock = systemClock,
   ) {}
 
   request(req: UpstreamRequest, callbacks: ExchangeCallbacks): UpstreamExchange {
@@ -112,7 +114,7 @@ class UpstreamConnection {
   readonly socket: net.Socket;
   private readonly parser: H1Parser;
   private connected = false;
-  private connectTimer: NodeJS.Timeout | undefined;
+  private connectTimer: Timer | undefined;
   private callbacks: ExchangeCallbacks | undefined;
   private response: Response | undefined;
   private reused = false;
@@ -132,13 +134,13 @@ class UpstreamConnection {
       complete: () => this.onComplete(),
     });
     this.socket = net.connect({ host: pool.address, port: pool.port, noDelay: true });
-    this.connectTimer = setTimeout(() => {
+    this.connectTimer = pool.clock.setTimeout(() => {
       this.connectTimer = undefined;
       this.socket.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' }));
     }, connectTimeoutMs);
     this.socket.once('connect', () => {
       this.connected = true;
-      if (this.connectTimer) clearTimeout(this.connectTimer);
+      this.connectTimer?.cancel();
       this.connectTimer = undefined;
     });
     this.socket.on('data', (d: Buffer) => this.onData(d));
@@ -303,7 +305,7 @@ class UpstreamConnection {
     this.callbacks = undefined;
     this.pool.forget(this);
     if (!this.socket.destroyed) this.socket.destroy();
-    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.connectTimer?.cancel();
     if (callbacks === undefined) return;
     const response = this.response;
     this.response = undefined;
@@ -326,7 +328,7 @@ class UpstreamConnection {
   destroy(): void {
     this.broken = true;
     this.pool.forget(this);
-    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.connectTimer?.cancel();
     this.connectTimer = undefined;
     if (!this.socket.destroyed) this.socket.destroy();
   }

@@ -1,4 +1,5 @@
 /** Writing HTTP/1.1 heads, refusing any value that could split a header or a message. */
+import { systemClock } from '../clock.js';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { TOKEN } from './parser.js';
 
@@ -45,7 +46,7 @@ let dateText = '';
 
 /** The `Date` header's value, formatted once per second rather than once per response. */
 export function httpDate(): string {
-  const now = Date.now();
+  const now = systemClock.now();
   const second = Math.floor(now / 1000);
   if (second !== dateSecond) {
     dateSecond = second;

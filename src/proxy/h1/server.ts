@@ -4,6 +4,7 @@
  * framing responses with Content-Length, chunked encoding or connection close as HTTP/1.1 requires.
  */
 import net from 'node:net';
+import { systemClock, type Clock, type Timer } from '../clock.js';
 import { STATUS_CODES, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { H1Parser, HttpParseError, type ParsedHead } from './parser.js';
 import { headerLines, httpDate } from './serialize.js';
@@ -27,18 +28,20 @@ const MAX_BACKLOG = 64 * 1024;
 export class LeanHttpServer {
   readonly server: net.Server;
   private readonly connections = new Set<ServerConnection>();
-  private readonly sweeper: NodeJS.Timeout;
+  private readonly sweeper: Timer;
 
-  constructor(private readonly handlers: LeanServerHandlers) {
+  constructor(
+    private readonly handlers: LeanServerHandlers,
+    private readonly clock: Clock = systemClock,
+  ) {
     this.server = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.accept(socket));
-    this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
-    this.sweeper.unref();
-    this.server.on('close', () => clearInterval(this.sweeper));
+    this.sweeper = clock.setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
+    this.server.on('close', () => this.sweeper.cancel());
   }
 
   /** Serves HTTP on `socket`: an accepted one, or the inside of a CONNECT tunnel to `tunnelPort`. */
   accept(socket: net.Socket, tunnelPort?: number, initial?: Buffer): void {
-    const conn = new ServerConnection(socket, this.handlers, tunnelPort, () => this.connections.delete(conn));
+    const conn = new ServerConnection(socket, this.handlers, tunnelPort, () => this.connections.delete(conn), this.clock);
     this.connections.add(conn);
     if (initial && initial.length > 0) conn.onData(initial);
   }
@@ -53,7 +56,7 @@ export class LeanHttpServer {
   }
 
   private sweep(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const c of this.connections) c.sweep(now);
   }
 }
@@ -204,7 +207,7 @@ class ServerConnection {
   private readonly dataListener = (d: Buffer): void => this.onData(d);
   private readonly endListener = (): void => this.onEnd();
   private readonly closeListener = (): void => this.onSocketClose();
-  private lastActive = Date.now();
+  private lastActive: number;
   private headStartedAt = 0;
   private connectTarget: string | undefined;
   /** A request could not be parsed: nothing after it on this connection is read. */
@@ -218,7 +221,9 @@ class ServerConnection {
     private readonly handlers: LeanServerHandlers,
     private readonly tunnelPort: number | undefined,
     private readonly onGone: () => void,
+    private readonly clock: Clock,
   ) {
+    this.lastActive = clock.now();
     this.parser = new H1Parser('request', {
       head: (head) => this.onHead(head),
       body: (chunk) => this.req?.body.deliver(chunk),
@@ -235,7 +240,7 @@ class ServerConnection {
 
   onData(chunk: Buffer): void {
     if (this.refused) return;
-    this.lastActive = Date.now();
+    this.lastActive = this.clock.now();
     if (this.res !== undefined && this.req?.complete) {
       this.holdBacklog(chunk);
       return;

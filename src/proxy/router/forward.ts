@@ -17,6 +17,7 @@ import { attempt, type AttemptOutcome } from './upstream-attempt.js';
 import { forwardableResponseHeaders } from '../http/headers.js';
 import { REPLIES, type LocalReply } from '../http/local-reply.js';
 import type { BodySource } from '../http/downstream.js';
+import { ReplayBody } from '../http/replay-body.js';
 import type { Exchange } from '../http/exchange.js';
 import type { UpstreamResponse } from '../h1/client.js';
 
@@ -63,26 +64,11 @@ function retireSocket(s: Socket | undefined, pool: NonNullable<RuntimeCluster['c
   }
 }
 
-/** Bodies up to this size are kept so a retry or a mirror can resend them (Envoy's buffer limit is similar). */
+/** Request body bytes kept so a retry or a mirror can resend them (Envoy's per-request buffer limit is similar). */
 const MAX_RETRY_BODY = 1024 * 1024;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const MIRROR_TIMEOUT_MS = 30_000;
 const GRPC_RETRY_STATUS: Record<string, string> = { '1': 'cancelled', '4': 'deadline-exceeded', '8': 'resource-exhausted', '13': 'internal', '14': 'unavailable' };
-
-function readBody(body: BodySource, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    body.start({
-      data: (c) => {
-        size += c.length;
-        if (size <= limit) chunks.push(c);
-      },
-      end: () => resolve(size <= limit ? Buffer.concat(chunks) : undefined),
-      error: reject,
-    });
-  });
-}
 
 /** Should this outcome be retried under the policy? `retriableHeaders` are the names the caller listed in x-envoy-retriable-header-names. */
 export function retriable(outcome: AttemptOutcome, policy: RetryPolicyConfig, retriableHeaders: readonly string[] = []): boolean {
@@ -183,22 +169,22 @@ async function run(ex: Exchange, plan: ForwardPlan): Promise<void> {
   const canRetry = plan.retries.attempts > 0;
   const mirrors = (plan.mirrors?.length ?? 0) > 0;
 
-  let body: Buffer | BodySource | undefined;
+  // With retries or mirrors the body is kept as it streams, up to Envoy-like buffer limits; a body
+  // past the limit still streams to the first attempt, which then cannot be retried.
+  let replay: ReplayBody | undefined;
+  let body: BodySource | undefined;
   if (req.hasBody) {
     if (canRetry || mirrors) {
-      const buffered = await readBody(req.body, MAX_RETRY_BODY);
-      if (buffered === undefined) {
-        ex.sendLocalReply({ status: 413, body: 'request body too large to retry', flag: '-' });
-        return;
-      }
-      body = buffered;
+      replay = new ReplayBody(req.body, MAX_RETRY_BODY);
+      if (mirrors) replay.onComplete((whole) => whole && mirror(plan, whole, clock));
+      body = replay.attempt();
     } else {
       body = req.body;
     }
   } else {
     req.discard();
+    if (mirrors) mirror(plan, undefined, clock);
   }
-  if (mirrors) mirror(plan, Buffer.isBuffer(body) ? body : undefined, clock);
 
   const state = plan.cluster.state;
   const breaker = state?.breaker;
@@ -278,11 +264,23 @@ async function run(ex: Exchange, plan: ForwardPlan): Promise<void> {
       return;
     }
     const isLast = n === maxAttempts || (deadline !== undefined && clock.now() >= deadline);
-    // A streamed body cannot be sent twice; a retry beyond maxRetries does not start.
-    const retry = !isLast && (body === undefined || Buffer.isBuffer(body)) && retriable(outcome, plan.retries, retriableHeaderNames(plan.headers)) && (breaker === undefined || breaker.tryRetry());
+    // A body that outgrew the retry buffer cannot be sent twice; a retry beyond maxRetries does not start.
+    const replayable = body === undefined || (replay !== undefined && !replay.overflowed);
+    const retry = !isLast && replayable && retriable(outcome, plan.retries, retriableHeaderNames(plan.headers)) && (breaker === undefined || breaker.tryRetry());
     if (retry) {
       if (outcome.kind === 'response') outcome.response.destroy();
       finishAttempt(false);
+      if (replay) {
+        // Taken before the backoff, so the caller's body is held (not buffered past the limit) meanwhile.
+        body = replay.attempt();
+        if (body === undefined) {
+          // The caller's body failed: there is nothing to resend, and no further attempt to count.
+          breaker?.retryDone();
+          entry.setFlag('DC');
+          res.destroy();
+          return;
+        }
+      }
       await backoff(n, plan.retries.backoffMs ?? 25, clock);
       continue;
     }

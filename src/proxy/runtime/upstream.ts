@@ -18,10 +18,10 @@ export class UpstreamHost {
   constructor(
     readonly address: string,
     readonly port: number,
-    now: number,
+    clock: Clock,
   ) {
-    this.createdAt = now;
-    this.pool = new UpstreamPool(address, port);
+    this.createdAt = clock.now();
+    this.pool = new UpstreamPool(address, port, clock);
     this.key = `${address}:${port}`;
   }
 
@@ -36,7 +36,7 @@ export class UpstreamHosts {
     const key = `${address}:${port}`;
     let h = this.hosts.get(key);
     if (!h) {
-      h = new UpstreamHost(address, port, this.clock.now());
+      h = new UpstreamHost(address, port, this.clock);
       this.hosts.set(key, h);
     }
     return h;
