@@ -65,6 +65,7 @@ export const Codes = {
   YamlSyntaxError: 'TK0001',
   FileError: 'TK0002',
   UnknownKind: 'TK0003',
+  NotEnforced: 'TK0004',
   MultipleDestinationRulesForHost: 'TK0101',
   DeploymentMissingAppVersionLabels: 'TK0102',
   ConflictingGatewayVirtualServiceHosts: 'TK0104',

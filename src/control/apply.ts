@@ -1,5 +1,5 @@
 /** `tack apply` / `tack delete` on the server: validate the whole request, then change the store at once. */
-import { loadText, validateDocuments, hasErrors, type Check, type Resource } from '../api/index.js';
+import { loadText, validateDocuments, hasErrors, notEnforcedChecks, type Check, type Resource } from '../api/index.js';
 import type { ConfigStore, ResourceChange } from '../store/index.js';
 import { runProblems } from '../platform/local/runner.js';
 
@@ -24,7 +24,7 @@ export function validateFiles(req: ApplyRequest): { resources: Resource[]; unche
     checks.push(...loaded.checks);
   }
   const validated = validateDocuments(docs, req.namespace ? { defaultNamespace: req.namespace } : {});
-  checks.push(...validated.checks);
+  checks.push(...validated.checks, ...notEnforcedChecks(validated.resources));
   return { resources: validated.resources, unchecked: validated.unchecked, checks };
 }
 

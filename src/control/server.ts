@@ -2,7 +2,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { AckMessage } from '../compile/config.js';
-import { resolveKindName, refOf, Codes, type Check } from '../api/index.js';
+import { resolveKindName, refOf, Codes, notEnforcedChecks, type Check } from '../api/index.js';
 import { analyze } from '../api/analyze/index.js';
 import { isBuiltin } from '../api/builtins.js';
 import type { ConfigStore } from '../store/index.js';
@@ -110,7 +110,7 @@ async function handle(deps: ControlDeps, req: IncomingMessage, res: ServerRespon
   if (path === '/v1/analyze' && method === 'GET') {
     // What `tack analyze` finds in the running mesh (its resources keep their files and lines).
     const user = deps.store.list().filter((r) => !isBuiltin(r));
-    sendJson(res, 200, { checks: [...analyze(user), ...compileChecks(deps.push.status())], resources: user.length });
+    sendJson(res, 200, { checks: [...analyze(user), ...notEnforcedChecks(user), ...compileChecks(deps.push.status())], resources: user.length });
     return;
   }
   if (path === '/healthz/ready') {

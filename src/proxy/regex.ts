@@ -1,29 +1,27 @@
 /**
- * Istio regexes are RE2 and must match the whole input (Envoy's safe_regex). They are validated as
- * RE2 before they reach a proxy; here they become JavaScript RegExps, anchored, compiled once.
+ * Istio regexes are RE2 and must match the whole input (Envoy's safe_regex). They run on `re2js`,
+ * the RE2 engine the validator already checks them with: matching takes time linear in the input
+ * whatever the pattern (JavaScript's backtracking `RegExp` takes exponential time on `(a+)+b`), and
+ * RE2's own syntax — `(?i)`, `(?P<name>…)`, `\z` — needs no translation. Compiled once per config.
  */
-export function compileFullMatch(pattern: string, ignoreCase = false): RegExp {
-  let source = pattern;
-  let flags = ignoreCase ? 'i' : '';
-  // RE2's leading inline flags, e.g. `(?i)`, become RegExp flags.
-  const inline = /^\(\?([imsU]+)\)/.exec(source);
-  if (inline) {
-    source = source.slice(inline[0].length);
-    if (inline[1]?.includes('i') && !flags.includes('i')) flags += 'i';
-    if (inline[1]?.includes('s')) flags += 's';
-    if (inline[1]?.includes('m')) flags += 'm';
-  }
-  source = source.replace(/\(\?P</g, '(?<').replace(/\\z/g, '$').replace(/\\A/g, '^');
-  return new RegExp(`^(?:${source})$`, flags);
+import { RE2JS } from 're2js';
+
+export interface FullMatcher {
+  test(value: string): boolean;
 }
 
-/** For rewrites (`uriRegexRewrite`): the pattern finds matches anywhere, as Envoy's regex_rewrite does. */
-export function compileSearch(pattern: string): RegExp {
-  const source = pattern.replace(/\(\?P</g, '(?<');
-  return new RegExp(source, 'g');
+export function compileFullMatch(pattern: string, ignoreCase = false): FullMatcher {
+  const re = RE2JS.compile(pattern, ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
+  return { test: (value) => re.matches(value) };
 }
 
-/** RE2 rewrite templates use `\1`; JavaScript's replace uses `$1`. */
-export function rewriteTemplate(template: string): string {
-  return template.replace(/\$/g, '$$$$').replace(/\\(\d)/g, '$$$1');
+/**
+ * `uriRegexRewrite` (Envoy's regex_rewrite): every match of the pattern anywhere in the input is
+ * replaced by the template, whose `\1` name capture groups.
+ */
+export function compileRewrite(pattern: string, template: string): (input: string) => string {
+  const re = RE2JS.compile(pattern);
+  // re2js templates use `$1` and `$$`; RE2's use `\1`, and a `$` there is literal.
+  const replacement = template.replace(/\$/g, '$$$$').replace(/\\(\d)/g, '$$$1');
+  return (input) => re.matcher(input).replaceAll(replacement);
 }

@@ -243,3 +243,28 @@ describe('fault filter on the proxy clock', () => {
     expect(clock.pending).toBe(idle);
   });
 });
+
+describe('requests the codec refuses at once', () => {
+  /** Sends raw bytes and resolves with the first bytes of the answer, or '' if none comes in 5 s. */
+  function raw(port: number, bytes: string): Promise<string> {
+    return new Promise((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => s.write(bytes));
+      const done = (text: string): void => {
+        s.destroy();
+        resolve(text);
+      };
+      s.setTimeout(5000, () => done(''));
+      s.once('data', (d) => done(d.toString('latin1')));
+      s.on('error', () => done(''));
+    });
+  }
+
+  it('answers 400 to HTTP/1.1 without Host and to an HTTP/0.9 request line, without waiting', async () => {
+    const port = await freePort();
+    await core().apply(gateway(port, [{ name: 'r', match: {}, action: { kind: 'direct', status: 200, body: 'ok' } }]));
+    expect(await raw(port, 'GET / HTTP/1.1\r\nhost: a\r\n\r\n')).toMatch(/^HTTP\/1\.1 200/);
+    expect(await raw(port, 'GET / HTTP/1.1\r\naccept: */*\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
+    expect(await raw(port, 'GET /\r\n')).toMatch(/^HTTP\/1\.1 400/);
+    expect(await raw(port, 'GET / HTTP/1.0\r\n\r\n')).toMatch(/^HTTP\/1\.1 200/);
+  });
+});

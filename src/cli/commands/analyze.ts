@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadPaths, validateDocuments, formatCheck, hasErrors, type Check } from '../../api/index.js';
+import { loadPaths, validateDocuments, formatCheck, hasErrors, notEnforcedChecks, type Check } from '../../api/index.js';
 import { analyze } from '../../api/analyze/index.js';
 import { readStdin } from '../stdin.js';
 import { controlPortOf, request } from '../control-client.js';
@@ -11,11 +11,12 @@ export interface AnalyzeReport {
 }
 
 /** Loads, validates and analyzes files: the whole of `tack analyze -f`. */
-export async function analyzeFiles(paths: readonly string[], opts: { namespace?: string; builtins?: boolean } = {}): Promise<AnalyzeReport> {
+export async function analyzeFiles(paths: readonly string[], opts: { namespace?: string; builtins?: boolean; notEnforced?: boolean } = {}): Promise<AnalyzeReport> {
   const loaded = await loadPaths(paths, readStdin);
   const validated = validateDocuments(loaded.documents, opts.namespace ? { defaultNamespace: opts.namespace } : {});
   const findings = analyze(validated.resources, { builtins: opts.builtins ?? true, unchecked: validated.unchecked });
-  const checks = [...loaded.checks, ...validated.checks, ...findings].sort(bySource);
+  const ineffective = opts.notEnforced ? notEnforcedChecks(validated.resources) : [];
+  const checks = [...loaded.checks, ...validated.checks, ...findings, ...ineffective].sort(bySource);
   return { checks, resources: validated.resources.length, files: new Set(loaded.documents.map((d) => d.file)).size };
 }
 
@@ -56,7 +57,7 @@ export function registerAnalyze(program: Command): void {
     .option('--control-port <port>', 'control port of the mesh to analyze live (without -f)')
     .action(async (opts: { filename?: string[]; namespace: string; output: string; builtins: boolean; controlPort?: string }) => {
       if (opts.output !== 'text' && opts.output !== 'json') throw new Error(`unknown output format "${opts.output}": use text or json`);
-      const report = opts.filename ? await analyzeFiles(opts.filename, { namespace: opts.namespace, builtins: opts.builtins }) : await analyzeLive(opts.controlPort);
+      const report = opts.filename ? await analyzeFiles(opts.filename, { namespace: opts.namespace, builtins: opts.builtins, notEnforced: true }) : await analyzeLive(opts.controlPort);
       if (opts.output === 'json') {
         process.stdout.write(`${JSON.stringify(report.checks.map(checkToJson), null, 2)}\n`);
       } else if (report.checks.length === 0) {

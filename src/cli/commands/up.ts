@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPaths, validateDocuments, formatCheck, hasErrors } from '../../api/index.js';
+import { loadPaths, validateDocuments, formatCheck, hasErrors, notEnforcedChecks } from '../../api/index.js';
 import { builtinResources } from '../../api/builtins.js';
 import { ConfigStore } from '../../store/index.js';
 import { PushServer } from '../../push/index.js';
@@ -65,7 +65,7 @@ export function registerUp(program: Command): void {
 
       const loaded = await loadPaths(opts.filename, readStdin);
       const validated = validateDocuments(loaded.documents, { defaultNamespace: opts.namespace });
-      const checks = [...loaded.checks, ...validated.checks];
+      const checks = [...loaded.checks, ...validated.checks, ...notEnforcedChecks(validated.resources)];
       const problems = runProblems(validated.resources);
       if (hasErrors(checks) || problems.length > 0) {
         for (const c of checks.filter((x) => x.level === 'Error')) process.stderr.write(`${formatCheck(c)}\n`);

@@ -96,11 +96,20 @@ describe('H1Parser results', () => {
     expect(parse('response', [Buffer.from('HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n')]).bodies).toEqual(['']);
   });
 
+  it('refuses HTTP/1.1 without Host (HTTP/1.0 may omit it), and an HTTP/0.9 request line as soon as it is complete', () => {
+    expect(() => parse('request', [Buffer.from('GET / HTTP/1.1\r\nAccept: */*\r\n\r\n')])).toThrow(/missing Host header/);
+    expect(parse('request', [Buffer.from('GET / HTTP/1.0\r\n\r\n')]).heads).toHaveLength(1);
+    // No head end has arrived (and none will): the request line alone is refused.
+    expect(() => parse('request', [Buffer.from('GET /\r\n')])).toThrow(HttpParseError);
+    // A complete, valid request line with the rest of the head still to come is fine.
+    expect(parse('request', [Buffer.from('GET / HTTP/1.1\r\nHost: a\r\n')]).heads).toHaveLength(0);
+  });
+
   it('decides keep-alive from the version and Connection', () => {
     const keep = (text: string, mode: 'request' | 'response' = 'request') => parse(mode, [Buffer.from(text)]).heads[0]?.keepAlive;
-    expect(keep('GET / HTTP/1.1\r\n\r\n')).toBe(true);
-    expect(keep('GET / HTTP/1.1\r\nConnection: Close\r\n\r\n')).toBe(false);
-    expect(keep('GET / HTTP/1.1\r\nConnection: upgrade, close\r\n\r\n')).toBe(false);
+    expect(keep('GET / HTTP/1.1\r\nHost: a\r\n\r\n')).toBe(true);
+    expect(keep('GET / HTTP/1.1\r\nHost: a\r\nConnection: Close\r\n\r\n')).toBe(false);
+    expect(keep('GET / HTTP/1.1\r\nHost: a\r\nConnection: upgrade, close\r\n\r\n')).toBe(false);
     expect(keep('GET / HTTP/1.0\r\n\r\n')).toBe(false);
     expect(keep('GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n')).toBe(true);
     expect(keep('HTTP/1.1 200 OK\r\n\r\nbody', 'response')).toBe(false);

@@ -79,6 +79,7 @@ const CHUNK_EXT = /^(;[^\x00-\x08\x0a-\x1f\x7f]*)?$/;
 const FIRST_WINS = new Set(['content-type', 'content-length', 'user-agent', 'referer', 'host', 'authorization', 'proxy-authorization', 'if-modified-since', 'if-unmodified-since', 'from', 'location', 'max-forwards', 'retry-after', 'etag', 'last-modified', 'server', 'age', 'expires']);
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
+const CRLF = Buffer.from('\r\n');
 
 /**
  * Header names seen before, validated and lower-cased: most traffic repeats a few dozen names, and
@@ -263,6 +264,12 @@ export class H1Parser {
     if (end < 0) {
       if (buf.length - start > MAX_HEAD_BYTES) throw new HttpParseError(431, 'header section too large');
       if (bareLf(buf, start, buf.length)) throw new HttpParseError(400, 'line ending without CR');
+      // A complete request line is judged at once: an HTTP/0.9 `GET /` would otherwise wait for a
+      // head end that never comes.
+      if (this.mode === 'request') {
+        const lineEnd = buf.indexOf(CRLF, start);
+        if (lineEnd >= 0) this.parseRequestLine(buf.toString('latin1', start, lineEnd), { method: '', url: '', statusCode: 0, statusMessage: '', versionMinor: 1, headers: {}, keepAlive: true, hasBody: false });
+      }
       this.pending = buf;
       return -1;
     }
@@ -336,6 +343,8 @@ export class H1Parser {
       next = State.UntilClose;
       head.keepAlive = false;
     }
+    // HTTP/1.1 requires Host (RFC 9112 §3.2); Envoy and Node answer 400 without it. HTTP/1.0 may omit it.
+    if (this.mode === 'request' && head.versionMinor === 1 && headers.host === undefined) throw new HttpParseError(400, 'missing Host header');
     head.hasBody = next !== State.Done;
     this.events.head(head);
     if (next === State.Done) this.finish(0);

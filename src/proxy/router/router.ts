@@ -64,7 +64,7 @@ function act(ex: Exchange, route: CompiledRoute): void {
     else path = action.rewrite.uri;
     if (path === '') path = '/';
   } else if (route.regexRewrite) {
-    path = path.replace(route.regexRewrite.re, route.regexRewrite.template);
+    path = route.regexRewrite(path);
   }
   if (action.rewrite?.authority !== undefined) headers.host = action.rewrite.authority;
   const mirrors = route.mirrors?.map((m) => ({ cluster: ex.runtime.clusters.get(m.cluster), percent: m.percent })).filter((m): m is MirrorTarget => m.cluster !== undefined);

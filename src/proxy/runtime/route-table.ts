@@ -2,7 +2,7 @@
 import type { HttpFilterName, MirrorConfig, RouteActionConfig, RouteConfig, RouteTableConfig, HeaderOpsConfig, WeightedClusterConfig, VirtualHostConfig } from '../../compile/config.js';
 import { HTTP_FILTERS } from '../filters/index.js';
 import { compileRouteMatch, type RequestTest } from './matchers.js';
-import { compileSearch, rewriteTemplate } from '../regex.js';
+import { compileRewrite } from '../regex.js';
 
 export interface CompiledRoute {
   name: string;
@@ -15,7 +15,7 @@ export interface CompiledRoute {
   /** Each filter's settings for this route, built by the filter when the configuration arrived. */
   filterSettings?: ReadonlyMap<HttpFilterName, unknown>;
   /** `uriRegexRewrite`, compiled. */
-  regexRewrite?: { re: RegExp; template: string };
+  regexRewrite?: (path: string) => string;
   /** Cumulative weights for picking a destination with one random draw. */
   cumulative?: number[];
 }
@@ -85,7 +85,7 @@ function compileRoute(r: RouteConfig): CompiledRoute {
   const uri = r.match.uri;
   if (uri && 'prefix' in uri) out.matchedPrefix = uri.prefix;
   if (r.action.kind === 'forward') {
-    if (r.action.rewrite?.uriRegex) out.regexRewrite = { re: compileSearch(r.action.rewrite.uriRegex.match), template: rewriteTemplate(r.action.rewrite.uriRegex.rewrite) };
+    if (r.action.rewrite?.uriRegex) out.regexRewrite = compileRewrite(r.action.rewrite.uriRegex.match, r.action.rewrite.uriRegex.rewrite);
     out.cumulative = cumulativeWeights(r.action.clusters);
   }
   return out;
