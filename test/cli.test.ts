@@ -13,6 +13,13 @@ describe('tack command', () => {
     expect(r.stdout.trim()).toBe(pkg.version);
   });
 
+  it('up names a document of a kind it does not read, and refuses to start with nothing else', async () => {
+    const r = await runTack(['up', '-f', '-', '--control-port', '1'], { input: 'apiVersion: example.com/v1\nkind: Frobnicator\nmetadata: {name: f}\n' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Warning [TK0003]');
+    expect(r.stderr).toContain('tack up: no resources found in the given files: kind "Frobnicator" is not one tack reads');
+  });
+
   it('lists its commands in --help', async () => {
     const r = await runTack(['--help']);
     expect(r.code).toBe(0);

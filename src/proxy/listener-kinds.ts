@@ -8,7 +8,7 @@ import type { ListenerConfig, ListenerProtocol, ListenerTransport } from '../com
 import type { ListenerContext } from './http/request-context.js';
 import { handleHttp } from './http/handler.js';
 import { handleConnect } from './connect.js';
-import { LeanHttpServer } from './h1/server.js';
+import { LeanHttpServer, type StreamTimeouts } from './h1/server.js';
 import { NodeRequest, NodeResponse, type TunnelledSocket } from './http/node-adapter.js';
 import { runNetworkChain, type NetworkChain } from './tcp/network-chain.js';
 import { proxyTcp } from './tcp/tcp-proxy.js';
@@ -27,6 +27,7 @@ export interface ConnectionHandler {
 
 export interface HandlerOptions {
   codec: HttpCodec;
+  timeouts: StreamTimeouts;
 }
 
 type HandlerFactory = (ctx: ListenerContext, opts: HandlerOptions) => ConnectionHandler;
@@ -41,11 +42,11 @@ function tcpHandler(ctx: ListenerContext): ConnectionHandler {
   };
 }
 
-function leanHttp(ctx: ListenerContext): ConnectionHandler {
+function leanHttp(ctx: ListenerContext, opts: HandlerOptions): ConnectionHandler {
   const lean: LeanHttpServer = new LeanHttpServer({
     request: (req, res) => handleHttp(ctx, req, res),
     ...(ctx.listener.direction === 'outbound' ? { connect: (target: string, socket: net.Socket, rest: Buffer) => handleConnect(ctx, target, socket, rest, (s, port, head) => lean.accept(s, port, head)) } : {}),
-  }, ctx.current().clock);
+  }, ctx.current().clock, opts.timeouts);
   return {
     accept: (socket) => lean.accept(socket),
     closeIdle: () => lean.closeIdleConnections(),
@@ -54,10 +55,12 @@ function leanHttp(ctx: ListenerContext): ConnectionHandler {
   };
 }
 
-function nodeHttp(ctx: ListenerContext): ConnectionHandler {
+function nodeHttp(ctx: ListenerContext, opts: HandlerOptions): ConnectionHandler {
   const server = http.createServer({ keepAlive: true, noDelay: true }, (req, res) => handleHttp(ctx, new NodeRequest(req), new NodeResponse(res)));
   server.keepAliveTimeout = 60_000;
-  server.headersTimeout = 60_000;
+  server.headersTimeout = opts.timeouts.requestHeadersMs || 60_000;
+  // Node has no per-stream idle timer: a socket with no traffic this long is closed (no 408).
+  server.timeout = opts.timeouts.streamIdleMs;
   server.requestTimeout = 0;
   // No 'clientError' handler: Node's own answers a malformed request (400, 431, 408) only when
   // nothing else is being written on the connection, so a pipelined response is never cut into.

@@ -32,8 +32,9 @@ async function serve(server: net.Server): Promise<number> {
   return port;
 }
 
-function core(opts: { clock?: ManualClock; log?: RequestLogEntry[] } = {}): ProxyCore {
-  const c = createProxyCore({ log: () => undefined, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.log ? { accessLog: (e: RequestLogEntry) => opts.log?.push(e) } : {}) });
+function core(opts: { clock?: ManualClock; log?: RequestLogEntry[]; streamIdleMs?: number; requestHeadersMs?: number } = {}): ProxyCore {
+  const timeouts = { ...(opts.streamIdleMs !== undefined ? { streamIdleMs: opts.streamIdleMs } : {}), ...(opts.requestHeadersMs !== undefined ? { requestHeadersMs: opts.requestHeadersMs } : {}) };
+  const c = createProxyCore({ log: () => undefined, streamTimeouts: timeouts, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.log ? { accessLog: (e: RequestLogEntry) => opts.log?.push(e) } : {}) });
   cleanups.push(() => c.stop());
   return c;
 }
@@ -266,5 +267,54 @@ describe('requests the codec refuses at once', () => {
     expect(await raw(port, 'GET / HTTP/1.1\r\naccept: */*\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
     expect(await raw(port, 'GET /\r\n')).toMatch(/^HTTP\/1\.1 400/);
     expect(await raw(port, 'GET / HTTP/1.0\r\n\r\n')).toMatch(/^HTTP\/1\.1 200/);
+  });
+});
+
+describe('stream timeouts (Envoy\'s stream_idle_timeout and request_headers_timeout)', () => {
+  it('a caller that stalls mid-body gets 408 stream timeout, and the upstream connection is released', async () => {
+    const clock = new ManualClock();
+    let upstreamClosed = false;
+    let upstreamGotHead = false;
+    const app = http.createServer((req) => {
+      upstreamGotHead = true;
+      req.socket.on('close', () => (upstreamClosed = true));
+      req.resume();
+    });
+    const appPort = await serve(app);
+    const port = await freePort();
+    await core({ clock, streamIdleMs: 30_000 }).apply(gateway(port, [{ name: 'r', match: {}, action: forwardTo(APP, { retries: { attempts: 0, retryOn: [], retriableStatusCodes: [], retryOtherHosts: false } }) }], { [APP]: appCluster(appPort) }));
+    const s = net.connect(port, '127.0.0.1', () => s.write('POST / HTTP/1.1\r\nhost: a\r\ncontent-length: 100\r\n\r\n0123456789'));
+    cleanups.push(() => s.destroy());
+    let answer = '';
+    let closed = false;
+    s.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+    s.on('close', () => (closed = true));
+    s.on('error', () => undefined);
+    for (let i = 0; i < 200 && !upstreamGotHead; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(upstreamGotHead).toBe(true);
+    // Within the timeout nothing happens; past it, the next idle sweep ends the stream.
+    clock.advance(25_000);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(answer).toBe('');
+    clock.advance(10_000);
+    for (let i = 0; i < 200 && !(closed && upstreamClosed); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n[\s\S]*\r\n\r\nstream timeout$/);
+    expect(closed).toBe(true);
+    expect(upstreamClosed).toBe(true);
+  });
+
+  it('a head that does not complete within request_headers_timeout gets 408', async () => {
+    const clock = new ManualClock();
+    const port = await freePort();
+    await core({ clock, requestHeadersMs: 10_000 }).apply(gateway(port, [{ name: 'r', match: {}, action: { kind: 'direct', status: 200 } }]));
+    const s = net.connect(port, '127.0.0.1', () => s.write('GET / HTTP/1.1\r\nhost: a\r\n'));
+    cleanups.push(() => s.destroy());
+    let answer = '';
+    s.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+    s.on('error', () => undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    clock.advance(16_000);
+    for (let i = 0; i < 200 && answer === ''; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
   });
 });

@@ -3,7 +3,8 @@ import { Option, type Command } from 'commander';
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPaths, validateDocuments, formatCheck, hasErrors, notEnforcedChecks } from '../../api/index.js';
+import { parseDuration } from '../../api/schema/duration.js';
+import { loadPaths, validateDocuments, formatCheck, hasErrors, notEnforcedChecks, ignoredKindWarnings, noResourcesMessage } from '../../api/index.js';
 import { builtinResources } from '../../api/builtins.js';
 import { ConfigStore } from '../../store/index.js';
 import { PushServer } from '../../push/index.js';
@@ -24,6 +25,8 @@ interface UpOptions {
   accessLog: boolean;
   proxyConcurrency: string;
   proxyHttpCodec: 'lean' | 'node';
+  proxyStreamIdleTimeout?: string;
+  proxyRequestHeadersTimeout?: string;
   httpPort: string;
   httpsPort: string;
   controlPort: string;
@@ -54,7 +57,16 @@ export function registerUp(program: Command): void {
     .option('--no-access-log', "do not log each request in the proxies' logs")
     .option('--proxy-concurrency <n>', 'worker processes per proxy (Envoy\'s --concurrency)', '1')
     .addOption(new Option('--proxy-http-codec <codec>', "proxies' HTTP/1.1 implementation: tack's lean codec, or Node's http server as a fallback").choices(['lean', 'node']).default('lean'))
+    .option('--proxy-stream-idle-timeout <duration>', "proxies end a request with no bytes either way for this long (408 if unanswered; default 5m, 0 off)")
+    .option('--proxy-request-headers-timeout <duration>', 'proxies answer 408 to a request head not complete this long after its first byte (default off)')
     .action(async (opts: UpOptions) => {
+      for (const [flag, value] of [['--proxy-stream-idle-timeout', opts.proxyStreamIdleTimeout], ['--proxy-request-headers-timeout', opts.proxyRequestHeadersTimeout]] as const) {
+        if (value !== undefined && parseDuration(value) === undefined) {
+          process.stderr.write(`tack up: ${flag} ${JSON.stringify(value)} is not a duration such as 5m, 30s or 0\n`);
+          process.exitCode = 1;
+          return;
+        }
+      }
       const log = (m: string): void => void process.stdout.write(`${stamp()} ${m}\n`);
       const controlPort = port(opts.controlPort, '--control-port');
       const gatewayPorts: Record<number, number> = { 80: port(opts.httpPort, '--http-port'), 443: port(opts.httpsPort, '--https-port') };
@@ -75,7 +87,8 @@ export function registerUp(program: Command): void {
         return;
       }
       if (validated.resources.length === 0) {
-        process.stderr.write('tack up: no resources found in the given files\n');
+        for (const w of ignoredKindWarnings(checks)) process.stderr.write(`${formatCheck(w)}\n`);
+        process.stderr.write(`tack up: ${noResourcesMessage(checks)}\n`);
         process.exitCode = 1;
         return;
       }
@@ -103,6 +116,7 @@ export function registerUp(program: Command): void {
         accessLog: opts.accessLog,
         proxyConcurrency: Math.max(1, Number(opts.proxyConcurrency) || 1),
         proxyHttpCodec: opts.proxyHttpCodec,
+        proxyTimeouts: { ...(opts.proxyStreamIdleTimeout !== undefined ? { streamIdle: opts.proxyStreamIdleTimeout } : {}), ...(opts.proxyRequestHeadersTimeout !== undefined ? { requestHeaders: opts.proxyRequestHeadersTimeout } : {}) },
         proxyHasConfig: (ns, pod) => push.hasConfig(ns, pod),
         forgetProxy: (ns, pod) => push.remove(ns, pod),
         log,
@@ -113,7 +127,7 @@ export function registerUp(program: Command): void {
         server.listen(controlPort, '127.0.0.1', () => resolve());
       });
       log(`control plane on http://127.0.0.1:${controlPort} (logs in ${runDir})`);
-      for (const w of checks.filter((c) => c.level === 'Warning')) log(formatCheck(w));
+      for (const w of [...ignoredKindWarnings(checks), ...checks.filter((c) => c.level === 'Warning')]) log(formatCheck(w));
       const note = ignoredFieldsNote(validated.resources);
       if (note) log(note);
       await runner.reconcile();

@@ -10,7 +10,7 @@ import { METHODS } from 'node:http';
 import { headerBag } from './header-bag.js';
 
 /** Status the server answers with when a request cannot be parsed. */
-export type ParseErrorStatus = 400 | 413 | 431 | 501 | 505;
+export type ParseErrorStatus = 400 | 408 | 413 | 431 | 501 | 505;
 
 export class HttpParseError extends Error {
   constructor(

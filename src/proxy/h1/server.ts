@@ -25,6 +25,16 @@ const MAX_UNREAD_BODY = 256 * 1024;
 /** Pipelined bytes held while a response is outstanding before the socket is paused. */
 const MAX_BACKLOG = 64 * 1024;
 
+/** Envoy's per-stream timeouts; 0 turns one off. */
+export interface StreamTimeouts {
+  /** No bytes either way on a request in progress for this long: 408 if nothing was answered yet, else the connection is reset (Envoy's stream_idle_timeout, 5 minutes by default). */
+  streamIdleMs: number;
+  /** A request head not complete this long after its first byte: 408 (Envoy's request_headers_timeout, off by default). */
+  requestHeadersMs: number;
+}
+
+export const DEFAULT_STREAM_TIMEOUTS: StreamTimeouts = { streamIdleMs: 300_000, requestHeadersMs: 0 };
+
 export class LeanHttpServer {
   readonly server: net.Server;
   private readonly connections = new Set<ServerConnection>();
@@ -33,6 +43,7 @@ export class LeanHttpServer {
   constructor(
     private readonly handlers: LeanServerHandlers,
     private readonly clock: Clock = systemClock,
+    private readonly timeouts: StreamTimeouts = DEFAULT_STREAM_TIMEOUTS,
   ) {
     this.server = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.accept(socket));
     this.sweeper = clock.setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
@@ -57,7 +68,7 @@ export class LeanHttpServer {
 
   private sweep(): void {
     const now = this.clock.now();
-    for (const c of this.connections) c.sweep(now);
+    for (const c of this.connections) c.sweep(now, this.timeouts);
   }
 }
 
@@ -381,7 +392,20 @@ class ServerConnection {
     this.socket.end();
   }
 
+  /** A stalled request: the caller hears 408 `stream timeout` if nothing was answered yet; either way the exchange ends and its upstream is released. */
+  private streamTimedOut(res: LeanResponse): void {
+    if (!res.headersSent) {
+      const body = 'stream timeout';
+      this.socket.write(`HTTP/1.1 408 Request Timeout\r\ncontent-length: ${body.length}\r\ncontent-type: text/plain\r\nconnection: close\r\ndate: ${httpDate()}\r\n\r\n${body}`);
+    }
+    this.req?.fail(new Error('stream idle timeout'));
+    res.abort();
+    // Once the 408 is out, the connection goes, whether or not the stalled caller ever closes.
+    this.socket.end(() => this.socket.destroy());
+  }
+
   write(data: string | Buffer): boolean {
+    this.lastActive = this.clock.now();
     if (!this.corked) {
       // Everything written in this tick leaves in one writev.
       this.corked = true;
@@ -434,11 +458,15 @@ class ServerConnection {
     if (this.res === undefined) this.close();
   }
 
-  sweep(now: number): void {
+  sweep(now: number, timeouts: StreamTimeouts): void {
     // A finished response on a closing connection is not work in progress: the peer may never close.
-    const busy = this.res !== undefined && !this.res.finished && !this.res.aborted;
-    if (busy) return;
-    if (this.headStartedAt !== 0 && now - this.headStartedAt > IDLE_TIMEOUT_MS) this.refuse(new HttpParseError(400, 'request head timed out'));
+    const res = this.res;
+    if (res !== undefined && !res.finished && !res.aborted) {
+      if (timeouts.streamIdleMs > 0 && now - this.lastActive > timeouts.streamIdleMs) this.streamTimedOut(res);
+      return;
+    }
+    if (this.headStartedAt !== 0 && timeouts.requestHeadersMs > 0 && now - this.headStartedAt > timeouts.requestHeadersMs) this.refuse(new HttpParseError(408, 'request headers timed out'));
+    else if (this.headStartedAt !== 0 && now - this.headStartedAt > IDLE_TIMEOUT_MS) this.refuse(new HttpParseError(400, 'request head timed out'));
     else if (now - this.lastActive > IDLE_TIMEOUT_MS) this.socket.destroy();
   }
 }
