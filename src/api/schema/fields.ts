@@ -13,13 +13,10 @@ export function obj<T extends z.ZodRawShape>(shape: T) {
 }
 
 export const str = () => z.string();
-export const nonEmptyStr = () => z.string().min(1, { message: 'must not be empty' });
 export const bool = () => z.boolean();
-export const num = () => z.number();
 export const int32 = () => z.number().int({ message: 'must be an integer' }).min(-2147483648).max(2147483647);
 export const uint32 = () => z.number().int({ message: 'must be an integer' }).min(0, { message: 'must not be negative' }).max(4294967295);
 export const int64 = () => z.number().int({ message: 'must be an integer' });
-export const strList = () => z.array(z.string());
 
 /** A TCP/UDP port number. */
 export const port = () =>
