@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPaths, validateDocuments, formatCheck, hasErrors, notEnforcedChecks } from '../../api/index.js';
+import { loadPaths, validateDocuments, formatCheck, hasErrors, notEnforcedChecks, noResourcesMessage } from '../../api/index.js';
 import { builtinResources } from '../../api/builtins.js';
 import { ConfigStore } from '../../store/index.js';
 import { PushServer } from '../../push/index.js';
@@ -75,7 +75,8 @@ export function registerUp(program: Command): void {
         return;
       }
       if (validated.resources.length === 0) {
-        process.stderr.write('tack up: no resources found in the given files\n');
+        for (const w of checks.filter((c) => c.level === 'Warning')) process.stderr.write(`${formatCheck(w)}\n`);
+        process.stderr.write(`tack up: ${noResourcesMessage(checks)}\n`);
         process.exitCode = 1;
         return;
       }
