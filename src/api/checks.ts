@@ -99,17 +99,3 @@ export function formatPath(path: readonly (string | number)[]): string {
   return out;
 }
 
-/**
- * Documents of kinds tack does not read are reported as Info by validation; commands that change a
- * mesh show them as warnings, so nothing is dropped without a word.
- */
-export function ignoredKindWarnings(checks: readonly Check[]): Check[] {
-  return checks.filter((c) => c.code === Codes.UnknownKind && c.level === 'Info').map((c) => ({ ...c, level: 'Warning' as const }));
-}
-
-/** "no resources found", naming what was ignored when that is why. */
-export function noResourcesMessage(checks: readonly Check[]): string {
-  const ignored = ignoredKindWarnings(checks).map((c) => c.resource?.kind).filter((k): k is string => k !== undefined);
-  const kinds = [...new Set(ignored)];
-  return kinds.length > 0 ? `no resources found in the given files: kind ${kinds.map((k) => JSON.stringify(k)).join(', ')} ${kinds.length > 1 ? 'are' : 'is'} not one tack reads` : 'no resources found in the given files';
-}

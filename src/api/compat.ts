@@ -10,10 +10,14 @@ function isUnchecked(type: string): boolean {
   return type === 'unknown' || type === 'any' || type === 'map of unknown' || type === 'list of unknown';
 }
 
-/** The support entry that covers `path`: its own, or its nearest listed ancestor's. */
+/**
+ * The support entry that covers `path`: its own, or its nearest listed ancestor's. A list's or a
+ * map's element (`[]`, `{}`) is stripped before the field that holds it, so
+ * `spec.http[].route[].weight` falls back to `spec.http[].route`, not past it to `spec.http`.
+ */
 export function supportFor(kind: string, path: string): FieldSupport {
   const table = FIELD_SUPPORT[kind] ?? {};
-  for (let p = path; p.length > 0; p = p.replace(/(\.[^.]*|\[\]|\{\})$/, '')) {
+  for (let p = path; p.length > 0; p = p.replace(/(\[\]|\{\}|\.[^.[{]*)$/, '')) {
     const hit = table[p];
     if (hit) return hit;
     if (!/[.[{]/.test(p)) break;
@@ -35,19 +39,23 @@ export function renderCompatibility(): string {
     'Every field of every kind tack reads. **Validated** says whether tack checks the field as Istio',
     "or Kubernetes would (type, enum values, ranges, cross-field rules); *accepted* means the field is",
     'named and allowed but its contents are not checked because it has no meaning on one machine.',
-    '**Takes effect** says whether the field changes what the mesh does today.',
+    '**Takes effect** says whether the field changes what the mesh does today, and **shown by** names the',
+    'test that shows it (a test fails when that test is gone). "not enforced yet" marks what Istio acts on',
+    'and tack does not yet: `tack apply`, `tack up` and `tack analyze` print one warning (TK0004) for each',
+    'resource that uses it.',
     '',
   ];
   for (const info of KINDS) {
     const fields = kindFields(info.schema);
     lines.push(`## ${info.kind}`, '', `API versions: ${apiVersionsOf(info).map((v) => `\`${v}\``).join(', ')}.`, '');
-    lines.push('| field | type | validated | takes effect |', '| --- | --- | --- | --- |');
+    lines.push('| field | type | validated | takes effect | shown by |', '| --- | --- | --- | --- | --- |');
     for (const f of fields) {
       const support = supportFor(info.kind, f.path);
       const validated = isUnchecked(f.type) ? 'accepted' : 'yes';
       const effect = support.effect + (support.note ? ` (${support.note})` : '');
       const dep = f.deprecated ? ` (deprecated: ${f.deprecated})` : '';
-      lines.push(`| \`${f.path}\`${dep} | ${f.type} | ${validated} | ${effect} |`);
+      const shown = support.test ? `${support.test.file}: “${support.test.title.replace(/\|/g, '\\|')}”` : '';
+      lines.push(`| \`${f.path}\`${dep} | ${f.type} | ${validated} | ${effect} | ${shown} |`);
     }
     lines.push('');
   }

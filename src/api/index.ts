@@ -3,4 +3,4 @@ export * from './resource.js';
 export { loadPaths, loadText, loadFile, readManifestTexts, type LoadedDocument, type LoadResult } from './yaml/load.js';
 export { validateDocument, validateDocuments, type ValidateOptions } from './validate.js';
 export { KINDS, kindInfo, resolveKindName, apiVersionsOf, type KindInfo } from './kinds/index.js';
-export { notEnforcedChecks } from './not-enforced.js';
+export { notEnforcedChecks, noResourcesMessage } from './not-enforced.js';

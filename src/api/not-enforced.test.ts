@@ -13,16 +13,35 @@ describe('not enforced yet', () => {
   it.each([
     ['PeerAuthentication STRICT', 'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default}\nspec:\n  mtls: {mode: STRICT}\n', ['5 spec.mtls: mtls STRICT is accepted but not enforced yet']],
     ['AuthorizationPolicy deny-all', 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: deny}\nspec: {}\n', ['4 spec: action ALLOW with no rules (in Istio: deny every request) is accepted but not enforced yet']],
-    ['AuthorizationPolicy with rules', 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: a}\nspec:\n  action: DENY\n  rules: [{}]\n', ['4 spec: action DENY with 1 rule(s) is accepted but not enforced yet']],
+    ['AuthorizationPolicy with rules', 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: a}\nspec:\n  action: DENY\n  rules: [{}]\n', ['4 spec: action DENY with 1 rule is accepted but not enforced yet']],
     [
       'DestinationRule ISTIO_MUTUAL at the top and in a subset: one warning naming both',
       'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r}\nspec:\n  host: r\n  trafficPolicy:\n    tls: {mode: ISTIO_MUTUAL}\n  subsets:\n  - name: v1\n    labels: {version: v1}\n    trafficPolicy:\n      tls: {mode: DISABLE}\n',
-      ['7 spec.trafficPolicy.tls: tls mode ISTIO_MUTUAL; subset v1 tls mode DISABLE are accepted but not enforced yet'],
+      ['7 spec.trafficPolicy.tls: tls mode ISTIO_MUTUAL; tls mode DISABLE at spec.subsets[0].trafficPolicy.tls are accepted but not enforced yet'],
     ],
     ['a VirtualService with only http routes', 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: v}\nspec:\n  hosts: [v]\n  http: [{route: [{destination: {host: v}}]}]\n', []],
-    ['a VirtualService with tcp routes', 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: v}\nspec:\n  hosts: [v]\n  tcp: [{route: [{destination: {host: v}}]}]\n', ['6 spec.tcp: tcp routes is accepted but not enforced yet']],
+    ['a VirtualService with tcp routes', 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: v}\nspec:\n  hosts: [v]\n  tcp: [{route: [{destination: {host: v}}]}]\n', ['6 spec.tcp: 1 tcp route is accepted but not enforced yet']],
     ['a Gateway with httpsRedirect', 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: g}\nspec:\n  servers:\n  - port: {number: 80, name: http, protocol: HTTP}\n    hosts: ["*"]\n    tls: {httpsRedirect: true}\n', ['8 spec.servers[0].tls: httpsRedirect is accepted but not enforced yet']],
+    ['a Service with a nodePort', 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: NodePort\n  selector: {app: web}\n  ports:\n  - port: 80\n    nodePort: 30080\n', ['9 spec.ports[0].nodePort: nodePort 30080 is accepted but not enforced yet']],
+    ['a Service whose fields have no local meaning: no warning', 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: LoadBalancer\n  sessionAffinity: ClientIP\n  selector: {app: web}\n  ports: [{port: 80}]\n', []],
+    [
+      'PeerAuthentication with port-level mtls: one warning naming both',
+      'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: p, namespace: shop}\nspec:\n  selector: {matchLabels: {app: db}}\n  mtls: {mode: STRICT}\n  portLevelMtls:\n    "5432": {mode: DISABLE}\n',
+      ['6 spec.mtls: mtls STRICT; portLevelMtls 5432 DISABLE at spec.portLevelMtls are accepted but not enforced yet'],
+    ],
+    ['a Sidecar with egress hosts', 'apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: default}\nspec:\n  outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n  egress:\n  - hosts: ["./*"]\n', ['6 spec.egress: egress (1 listener) is accepted but not enforced yet']],
+    ['a Sidecar with only outboundTrafficPolicy: no warning', 'apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: default}\nspec:\n  outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n', []],
+    ['a WorkloadEntry', 'apiVersion: networking.istio.io/v1\nkind: WorkloadEntry\nmetadata: {name: vm}\nspec:\n  address: 10.0.0.7\n  labels: {app: legacy}\n', ['4 spec: WorkloadEntry 10.0.0.7 (no endpoint is made from it) is accepted but not enforced yet']],
+    ['a DestinationRule scoped by workloadSelector', 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r}\nspec:\n  host: r\n  workloadSelector: {matchLabels: {app: web}}\n', ['6 spec.workloadSelector: workloadSelector {"app":"web"} is accepted but not enforced yet']],
+    ['a DestinationRule with only what takes effect: no warning', 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r}\nspec:\n  host: r\n  trafficPolicy: {loadBalancer: {simple: ROUND_ROBIN}, outlierDetection: {consecutive5xxErrors: 1}}\n  subsets: [{name: v1, labels: {version: v1}}]\n', []],
   ])('%s', (_name, yaml, want) => {
     expect(warnings(yaml)).toEqual(want);
+  });
+
+  it('is a Warning with code TK0004, the resource and the file', () => {
+    const loaded = loadText('apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: istio-system}\nspec:\n  mtls: {mode: STRICT}\n', 'pa.yaml');
+    const [check, ...rest] = notEnforcedChecks(validateDocuments(loaded.documents).resources);
+    expect(rest).toEqual([]);
+    expect(check).toMatchObject({ code: 'TK0004', level: 'Warning', resource: { kind: 'PeerAuthentication', namespace: 'istio-system', name: 'default' }, source: { file: 'pa.yaml', line: 5 } });
   });
 });

@@ -86,7 +86,8 @@ export function validateDocument(doc: LoadedDocument, opts: ValidateOptions = {}
   if (!info) {
     const guess = didYouMean(kind, KINDS.map((k) => k.kind));
     if (guess) at(['kind'], `unknown kind "${kind}"; did you mean "${guess}"?`, Codes.UnknownKind, 'Error', ref);
-    else at(['kind'], `kind "${kind}" is not one tack reads; the document is ignored`, Codes.UnknownKind, 'Info', ref);
+    // A Warning, not Info: apply and up print warnings, and a document dropped without a word looks applied.
+    else at([], `kind "${kind}" is not one tack reads; the document is ignored`, Codes.UnknownKind, 'Warning', ref ?? { kind, name: '(no name)' });
     return { checks };
   }
   const versions = apiVersionsOf(info);

@@ -1,5 +1,5 @@
 /** `tack apply` / `tack delete` on the server: validate the whole request, then change the store at once. */
-import { loadText, validateDocuments, hasErrors, notEnforcedChecks, ignoredKindWarnings, noResourcesMessage, type Check, type Resource } from '../api/index.js';
+import { loadText, validateDocuments, hasErrors, notEnforcedChecks, noResourcesMessage, type Check, type Resource } from '../api/index.js';
 import type { ConfigStore, ResourceChange } from '../store/index.js';
 import { runProblems } from '../platform/local/runner.js';
 
@@ -34,8 +34,9 @@ export function applyFiles(store: ConfigStore, req: ApplyRequest, opts: { runnab
     for (const problem of runProblems(resources)) checks.push({ code: 'TK0201', level: 'Error', path: 'spec.template.spec.containers', message: problem });
   }
   if (hasErrors(checks)) return { ok: false, checks: checks.filter((c) => c.level === 'Error') };
-  if (resources.length === 0) return { ok: false, checks: [...ignoredKindWarnings(checks), { code: 'TK0002', level: 'Error', path: '', message: noResourcesMessage(checks) }] };
-  return { ok: true, changes: store.apply(resources), warnings: [...ignoredKindWarnings(checks), ...checks.filter((c) => c.level === 'Warning')] };
+  // The ignored documents' own warnings go along, so each is named with its file, line and name.
+  if (resources.length === 0) return { ok: false, checks: [...checks.filter((c) => c.level === 'Warning'), { code: 'TK0002', level: 'Error', path: '', message: noResourcesMessage(checks) }] };
+  return { ok: true, changes: store.apply(resources), warnings: checks.filter((c) => c.level === 'Warning') };
 }
 
 export function deleteFiles(store: ConfigStore, req: ApplyRequest): ApplyResult {

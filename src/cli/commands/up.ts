@@ -4,7 +4,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDuration } from '../../api/schema/duration.js';
-import { loadPaths, validateDocuments, formatCheck, hasErrors, notEnforcedChecks, ignoredKindWarnings, noResourcesMessage } from '../../api/index.js';
+import { loadPaths, validateDocuments, formatCheck, hasErrors, notEnforcedChecks, noResourcesMessage } from '../../api/index.js';
 import { builtinResources } from '../../api/builtins.js';
 import { ConfigStore } from '../../store/index.js';
 import { PushServer } from '../../push/index.js';
@@ -87,7 +87,7 @@ export function registerUp(program: Command): void {
         return;
       }
       if (validated.resources.length === 0) {
-        for (const w of ignoredKindWarnings(checks)) process.stderr.write(`${formatCheck(w)}\n`);
+        for (const w of checks.filter((c) => c.level === 'Warning')) process.stderr.write(`${formatCheck(w)}\n`);
         process.stderr.write(`tack up: ${noResourcesMessage(checks)}\n`);
         process.exitCode = 1;
         return;
@@ -127,7 +127,7 @@ export function registerUp(program: Command): void {
         server.listen(controlPort, '127.0.0.1', () => resolve());
       });
       log(`control plane on http://127.0.0.1:${controlPort} (logs in ${runDir})`);
-      for (const w of [...ignoredKindWarnings(checks), ...checks.filter((c) => c.level === 'Warning')]) log(formatCheck(w));
+      for (const w of checks.filter((c) => c.level === 'Warning')) log(formatCheck(w));
       const note = ignoredFieldsNote(validated.resources);
       if (note) log(note);
       await runner.reconcile();
