@@ -8,7 +8,7 @@ import {
 } from './common.js';
 import { parseProtocol, isHTTPProtocol, isTLSProtocol } from '../protocols.js';
 
-export { serverTLSSettingsSchema, type ServerTLSSettings } from './common.js';
+export type { ServerTLSSettings } from './common.js';
 
 /** The port a gateway server listens on. */
 export const portSchema = obj({

@@ -69,15 +69,6 @@ export function labels() {
   });
 }
 
-/** Label selectors in Istio's workload selectors refuse wildcards. */
-export function matchLabels() {
-  return labels().superRefine((value, ctx) => {
-    for (const [k, v] of Object.entries(value)) {
-      if (k.includes('*') || v.includes('*')) ctx.addIssue({ code: 'custom', path: [k], message: 'wildcard is not supported in selector' });
-    }
-  });
-}
-
 export const stringMap = () => z.record(z.string(), z.string());
 
 /** A DNS name, optionally with a leading `*.` wildcard, or `*` alone. */
