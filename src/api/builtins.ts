@@ -8,7 +8,6 @@ import { validateDocuments } from './validate.js';
 import type { Resource } from './resource.js';
 
 export const BUILTIN_SOURCE = '<built-in>';
-export const INGRESS_GATEWAY_LABELS: Readonly<Record<string, string>> = { app: 'istio-ingressgateway', istio: 'ingressgateway' };
 /** The image a Deployment names to be run as a tack gateway proxy (Istio's proxy image). */
 export const PROXY_IMAGE = 'docker.io/istio/proxyv2';
 

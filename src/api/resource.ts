@@ -22,7 +22,3 @@ export function refOf(r: { kind: string; name: string; namespace?: string | unde
   return r.namespace ? { kind: r.kind, namespace: r.namespace, name: r.name } : { kind: r.kind, name: r.name };
 }
 
-/** The spec of an Istio-style resource. */
-export function specOf<S>(r: Resource<{ spec: S }>): S {
-  return r.object.spec;
-}

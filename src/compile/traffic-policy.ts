@@ -3,29 +3,17 @@ import type { TrafficPolicy, Subset } from '../api/kinds/destination-rule.js';
 import { parseDuration } from '../api/schema/duration.js';
 import type { ConnectionPoolConfig, ConsistentHashConfig, LbPolicy, OutlierDetectionConfig } from './config.js';
 import type { DestinationRuleResource, MeshIndex } from './mesh-index.js';
-import { exportedTo, resolveHost } from '../api/hosts.js';
+import { resolveHost } from '../api/hosts.js';
+import { applicableDestinationRule } from '../api/destination-rules.js';
 import { lookupHost } from './mesh-index.js';
 
-/**
- * The DestinationRule that applies to `hostname` for a proxy in `proxyNamespace`: Istio looks in the
- * proxy's namespace, then the service's, then the root namespace; within one, the most specific host wins.
- */
+/** The DestinationRule that applies to `hostname` for a proxy in `proxyNamespace` (Istio's rule: src/api/destination-rules.ts). */
 export function findDestinationRule(index: MeshIndex, hostname: string, serviceNamespace: string, proxyNamespace: string): DestinationRuleResource | undefined {
-  for (const ns of [proxyNamespace, serviceNamespace, index.mesh.rootNamespace]) {
-    const candidates = lookupHost(index.destinationRulesByNamespace.get(ns), hostname).filter((dr) => exportedTo(dr.object.spec.exportTo, ns, proxyNamespace));
-    let best: DestinationRuleResource | undefined;
-    let bestLen = -1;
-    for (const dr of candidates) {
-      const host = resolveHost(dr.object.spec.host, ns);
-      const specificity = host === hostname ? Number.MAX_SAFE_INTEGER : host.length;
-      if (specificity > bestLen) {
-        best = dr;
-        bestLen = specificity;
-      }
-    }
-    if (best) return best;
-  }
-  return undefined;
+  return applicableDestinationRule(
+    { hostname, clientNamespace: proxyNamespace, serviceNamespace, rootNamespace: index.mesh.rootNamespace },
+    (ns) => lookupHost(index.destinationRulesByNamespace.get(ns), hostname),
+    (dr) => ({ namespace: dr.namespace ?? 'default', host: resolveHost(dr.object.spec.host, dr.namespace ?? 'default'), exportTo: dr.object.spec.exportTo, hasWorkloadSelector: dr.object.spec.workloadSelector !== undefined }),
+  );
 }
 
 export function findSubset(dr: DestinationRuleResource | undefined, name: string): Subset | undefined {

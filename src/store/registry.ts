@@ -5,6 +5,7 @@
 import type { ServiceObject } from '../api/kinds/service.js';
 import { labelsInclude } from '../api/selectors.js';
 import { serviceFqdn } from '../api/hosts.js';
+import { parseProtocol, servicePortProtocol, type KubernetesPort, type Protocol } from '../api/protocols.js';
 import type { ServiceEntryObject } from '../api/kinds/service-entry.js';
 import type { Resource } from '../api/index.js';
 import type { StoreSnapshot } from './config-store.js';
@@ -53,20 +54,25 @@ export interface ServiceRegistry {
   byHostname: Map<string, RegistryService>;
 }
 
-const PROTOCOL_PREFIXES: [string, PortProtocol][] = [
-  ['grpc-web', 'GRPC'], ['grpc', 'GRPC'], ['http2', 'HTTP2'], ['https', 'HTTPS'], ['http', 'HTTP'], ['h2c', 'HTTP2'],
-  ['tcp', 'TCP'], ['tls', 'TLS'], ['mongo', 'TCP'], ['mysql', 'TCP'], ['redis', 'TCP'], ['udp', 'UDP'],
-];
+/** tack's coarser view of Istio's protocols: what the proxy does differently (GRPC-Web routes as gRPC, databases as TCP). */
+const PORT_PROTOCOL: Readonly<Record<Protocol, PortProtocol>> = {
+  HTTP: 'HTTP', HTTP_PROXY: 'HTTP', HTTP2: 'HTTP2', GRPC: 'GRPC', 'GRPC-Web': 'GRPC', HTTPS: 'HTTPS', TLS: 'TLS',
+  TCP: 'TCP', Mongo: 'TCP', Redis: 'TCP', MySQL: 'TCP', UDP: 'UDP',
+};
 
-/** Istio's protocol selection: `appProtocol`, else the port name's prefix (`http-web`), else sniffed. */
-export function portProtocol(name: string | undefined, appProtocol?: string | undefined, declared?: string | undefined): PortProtocol {
-  if (declared === 'UDP') return 'UDP';
-  for (const candidate of [appProtocol, name]) {
-    if (!candidate) continue;
-    const lower = candidate.toLowerCase().replace(/^kubernetes\.io\//, '');
-    for (const [prefix, protocol] of PROTOCOL_PREFIXES) if (lower === prefix || lower.startsWith(`${prefix}-`)) return protocol;
-  }
-  return 'UNKNOWN';
+/** A protocol Istio does not know (undefined) is sniffed: UNKNOWN. */
+function toPortProtocol(p: Protocol | undefined): PortProtocol {
+  return p === undefined ? 'UNKNOWN' : PORT_PROTOCOL[p];
+}
+
+/** A Service port's protocol, as Istio selects it (see servicePortProtocol in src/api/protocols.ts). */
+export function portProtocol(port: KubernetesPort): PortProtocol {
+  return toPortProtocol(servicePortProtocol(port));
+}
+
+/** A ServiceEntry port's protocol: Istio reads only its `protocol` field, never the name. */
+export function serviceEntryPortProtocol(protocol: string | undefined): PortProtocol {
+  return toPortProtocol(parseProtocol(protocol ?? ''));
 }
 
 export function isHttpProtocol(p: PortProtocol): boolean {
@@ -132,7 +138,7 @@ function fromService(r: Resource<ServiceObject>, workloads: WorkloadIndex): Regi
   const ports: RegistryPort[] = (spec.ports ?? []).map((p) => ({
     port: p.port,
     ...(p.name !== undefined ? { name: p.name } : {}),
-    protocol: portProtocol(p.name, p.appProtocol, p.protocol),
+    protocol: portProtocol(p),
     targetPort: p.targetPort ?? p.port,
   }));
   const members = workloads.select(namespace, spec.selector);
@@ -156,7 +162,7 @@ function fromServiceEntry(r: Resource<ServiceEntryObject>, workloads: WorkloadIn
   const ports: RegistryPort[] = (spec.ports ?? []).map((p) => ({
     port: p.number,
     name: p.name,
-    protocol: portProtocol(p.protocol ?? p.name),
+    protocol: serviceEntryPortProtocol(p.protocol),
     targetPort: p.targetPort ?? p.number,
   }));
   const exportTo = (spec.exportTo ?? []).map((s) => (s === '.' ? namespace : s));

@@ -3,6 +3,9 @@ import { formatPath, type Check, type Level } from '../checks.js';
 import { labelsInclude } from '../selectors.js';
 import { builtinResources, isBuiltin } from '../builtins.js';
 import { refOf, type Resource } from '../resource.js';
+import { CLUSTER_DOMAIN, resolveHost } from '../hosts.js';
+import { applicableDestinationRule } from '../destination-rules.js';
+import { knownHosts, visibleFrom, type KnownHost } from './registry-view.js';
 import type { VirtualServiceObject } from '../kinds/virtual-service.js';
 import type { DestinationRuleObject } from '../kinds/destination-rule.js';
 import type { GatewayObject } from '../kinds/gateway.js';
@@ -65,6 +68,14 @@ export interface AnalysisOptions {
   now?: Date;
 }
 
+/** The namespace in a Kubernetes Service's host `name.namespace.svc.cluster.local`, if it is one. */
+function namespaceInServiceHost(host: string): string | undefined {
+  const suffix = `.svc.${CLUSTER_DOMAIN}`;
+  if (!host.endsWith(suffix)) return undefined;
+  const parts = host.slice(0, -suffix.length).split('.');
+  return parts.length === 2 ? parts[1] : undefined;
+}
+
 export class AnalysisContext {
   readonly resources: readonly Resource[];
   private readonly byKind = new Map<string, Resource[]>();
@@ -123,6 +134,37 @@ export class AnalysisContext {
       resource: s,
     }));
     return out;
+  }
+
+  private drsByNamespace: Map<string, TypedResource<'DestinationRule'>[]> | undefined;
+  private hosts: KnownHost[] | undefined;
+
+  /**
+   * The DestinationRule a proxy in `clientNamespace` uses for `hostname` (an FQDN), by the rule the
+   * compiler uses (src/api/destination-rules.ts): exportTo and namespace order decide, so an analyzer
+   * sees only what the running proxy would.
+   */
+  destinationRuleFor(hostname: string, clientNamespace: string): TypedResource<'DestinationRule'> | undefined {
+    if (!this.drsByNamespace) {
+      this.drsByNamespace = new Map();
+      for (const dr of this.all('DestinationRule')) {
+        const ns = this.namespaceOf(dr);
+        this.drsByNamespace.set(ns, [...(this.drsByNamespace.get(ns) ?? []), dr]);
+      }
+    }
+    this.hosts ??= knownHosts(this);
+    // The service's namespace, as the client's registry holds it: one it can see first.
+    const exact = this.hosts.filter((h) => h.host === hostname);
+    const service = exact.find((h) => visibleFrom(h.exportTo, h.namespace, clientNamespace)) ?? exact[0];
+    // A Service the manifests do not declare still names its namespace in its host; the missing host
+    // itself is destination-host's finding, not a reason to call its subsets unknown too.
+    const serviceNamespace = service?.namespace ?? namespaceInServiceHost(hostname);
+    const byNamespace = this.drsByNamespace;
+    return applicableDestinationRule(
+      { hostname, clientNamespace, serviceNamespace },
+      (ns) => byNamespace.get(ns) ?? [],
+      (dr) => ({ namespace: this.namespaceOf(dr), host: resolveHost(dr.object.spec?.host ?? '', this.namespaceOf(dr)), exportTo: dr.object.spec?.exportTo, hasWorkloadSelector: dr.object.spec?.workloadSelector !== undefined }),
+    );
   }
 
   report(resource: Resource, code: string, level: Level, message: string, path: readonly (string | number)[] = []): void {

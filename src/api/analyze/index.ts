@@ -24,7 +24,7 @@ import { serviceEntryProtocolsAnalyzer } from './analyzers/service-entry-protoco
 import { jwtClaimRouteAnalyzer } from './analyzers/jwt-claim-route.js';
 
 export type { Analyzer } from './analyzer.js';
-export { AnalysisContext, type AnalysisOptions } from './context.js';
+export type { AnalysisOptions } from './context.js';
 
 export const ANALYZERS: readonly Analyzer[] = [
   destinationHostAnalyzer,

@@ -1,6 +1,6 @@
 /** Message types that several Istio kinds share. */
 import { z } from 'zod';
-import { obj, str, bool, int32, uint32, duration, enumOf, re2, atMostOne, matchLabels, port, stringMap, hostname } from '../schema/fields.js';
+import { obj, str, bool, int32, uint32, duration, enumOf, re2, atMostOne, port, stringMap, hostname } from '../schema/fields.js';
 import { dns1123LabelProblem } from '../schema/names.js';
 import { parseDuration } from '../schema/duration.js';
 
@@ -49,20 +49,10 @@ export const headersSchema = obj({
 });
 export type Headers = z.infer<typeof headersSchema>;
 
-export const workloadSelectorSchema = obj({ matchLabels: matchLabels().optional() });
-
-/** Kubernetes-Gateway-API-style policy target reference, used by newer Istio policies. */
-export const policyTargetReferenceSchema = obj({
-  group: str().optional(),
-  kind: str(),
-  name: str(),
-  namespace: str().optional(),
-});
-
 export const exportToSchema = z.array(z.string());
 
 // ---------------------------------------------------------------------------------------------
-// Shared by DestinationRule, Gateway and Sidecar: Istio's host, protocol, duration and TLS rules
+// Shared by DestinationRule, Gateway and Sidecar: Istio's host, duration and TLS rules (protocols: ../protocols.ts)
 // (built on the Istio name and address rules further down).
 // ---------------------------------------------------------------------------------------------
 
@@ -97,24 +87,6 @@ export function namespacedHostProblems(host: string, kind: 'gateway' | 'sidecar'
   if (!special.includes(ns) && !isIstioDnsLabel(ns)) out.push(`invalid namespace "${ns}" in host`);
   out.push(...hostPartProblems(name, gateway));
   return out;
-}
-
-const PROTOCOLS: Record<string, string> = {
-  tcp: 'TCP', udp: 'UDP', grpc: 'GRPC', 'grpc-web': 'GRPC-Web', http: 'HTTP', http_proxy: 'HTTP_PROXY',
-  http2: 'HTTP2', https: 'HTTPS', tls: 'TLS', mongo: 'Mongo', redis: 'Redis', mysql: 'MySQL',
-};
-
-/** Istio's canonical name of a port protocol (matched without regard to case), or undefined if unsupported. */
-export function parseProtocol(protocol: string): string | undefined {
-  return PROTOCOLS[protocol.toLowerCase()];
-}
-
-export function isHTTPProtocol(protocol: string): boolean {
-  return ['HTTP', 'HTTP2', 'HTTP_PROXY', 'GRPC', 'GRPC-Web'].includes(parseProtocol(protocol) ?? '');
-}
-
-export function isTLSProtocol(protocol: string): boolean {
-  return ['HTTPS', 'TLS'].includes(parseProtocol(protocol) ?? '');
 }
 
 export const UNIX_ADDRESS_PREFIX = 'unix://';

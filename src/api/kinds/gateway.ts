@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { obj, str, uint32, stringMap, deprecated } from '../schema/fields.js';
 import { defineKind, statusField, NETWORKING_VERSIONS } from './define.js';
 import {
-  serverTLSSettingsSchema, namespacedHostProblems, parseProtocol, isHTTPProtocol, isTLSProtocol,
+  serverTLSSettingsSchema, namespacedHostProblems,
   unixAddressProblem, isIPAddress, isIstioDnsLabel, UNIX_ADDRESS_PREFIX,
 } from './common.js';
+import { parseProtocol, isHTTPProtocol, isTLSProtocol } from '../protocols.js';
 
-export { serverTLSSettingsSchema, type ServerTLSSettings } from './common.js';
+export type { ServerTLSSettings } from './common.js';
 
 /** The port a gateway server listens on. */
 export const portSchema = obj({
@@ -55,10 +56,11 @@ export const serverSchema = obj({
   }
 
   if (portBad) return;
-  if (isTLSProtocol(s.port.protocol) && !s.tls) {
+  const protocol = parseProtocol(s.port.protocol);
+  if (isTLSProtocol(protocol) && !s.tls) {
     issue(['tls'], `server must have TLS settings for protocol ${s.port.protocol}`);
-  } else if (!isTLSProtocol(s.port.protocol) && s.tls) {
-    if (isHTTPProtocol(s.port.protocol)) {
+  } else if (!isTLSProtocol(protocol) && s.tls) {
+    if (isHTTPProtocol(protocol)) {
       // Plain HTTP servers may only carry httpsRedirect (passthrough mode, no certificates).
       const t = s.tls;
       const passthrough = t.mode === undefined || t.mode === 'PASSTHROUGH' || t.mode === 'AUTO_PASSTHROUGH';

@@ -7,8 +7,9 @@ import { z } from 'zod';
 import { obj, str, enumOf } from '../schema/fields.js';
 import { defineKind, statusField, NETWORKING_VERSIONS } from './define.js';
 import {
-  fqdnProblem, ipAddressProblem, ipOrCidrProblem, isHTTPProtocol, isIstioDnsLabel, isTLSProtocol, parseProtocol, wildcardDomainProblem, UNIX_ADDRESS_PREFIX,
+  fqdnProblem, ipAddressProblem, ipOrCidrProblem, isIstioDnsLabel, wildcardDomainProblem, UNIX_ADDRESS_PREFIX,
 } from './common.js';
+import { isHTTPProtocol, isTLSProtocol, parseProtocol } from '../protocols.js';
 import { workloadEntrySpecSchema, portNumber } from './workload-entry.js';
 
 export const servicePortSchema = obj({
@@ -150,7 +151,7 @@ export const serviceEntrySpecSchema = obj({
   }
 
   if (resolution !== 'NONE' && se.hosts.length > 1) {
-    const opaque = ports.findIndex((p) => !isHTTPProtocol(p.protocol ?? '') && !isTLSProtocol(p.protocol ?? ''));
+    const opaque = ports.findIndex((p) => !isHTTPProtocol(parseProtocol(p.protocol ?? '')) && !isTLSProtocol(parseProtocol(p.protocol ?? '')));
     if (opaque >= 0) {
       ctx.addIssue({ code: 'custom', path: ['ports', opaque, 'protocol'], message: `multiple hosts provided with non-HTTP, non-TLS ports (resolution ${resolution}): a proxy cannot tell the hosts apart` });
     }

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { obj, str, uint32, enumOf, deprecated } from '../schema/fields.js';
 import { defineKind, statusField, NETWORKING_VERSIONS } from './define.js';
 import {
-  serverTLSSettingsSchema, connectionPoolSettingsSchema, namespacedHostProblems, parseProtocol, isTLSProtocol,
+  serverTLSSettingsSchema, connectionPoolSettingsSchema, namespacedHostProblems,
   unixAddressProblem, isIPAddress, isIstioDnsLabel, fqdnProblem, wildcardDomainProblem, UNIX_ADDRESS_PREFIX,
 } from './common.js';
+import { parseProtocol, isTLSProtocol } from '../protocols.js';
 
 type Issue = (path: (string | number)[], message: string) => void;
 const issuer = (ctx: z.RefinementCtx): Issue => (path, message) => ctx.addIssue({ code: 'custom', path, message });
@@ -81,7 +82,7 @@ export const istioIngressListenerSchema = obj({
     if ((tls.credentialNames ?? []).length > 0) issue(['tls', 'credentialNames'], 'credentialNames is not supported in sidecar ingress tls');
     if ((tls.tlsCertificates ?? []).length > 0) issue(['tls', 'tlsCertificates'], 'tlsCertificates is not supported in sidecar ingress tls');
     if (tls.mode === 'ISTIO_MUTUAL' || tls.mode === 'AUTO_PASSTHROUGH') issue(['tls', 'mode'], `mode ${tls.mode} cannot be used in sidecar ingress tls`);
-    if (!isTLSProtocol(l.port.protocol ?? '')) issue(['tls'], 'a listener with TLS settings must use protocol HTTPS or TLS');
+    if (!isTLSProtocol(parseProtocol(l.port.protocol ?? ''))) issue(['tls'], 'a listener with TLS settings must use protocol HTTPS or TLS');
   }
 });
 export type IstioIngressListener = z.infer<typeof istioIngressListenerSchema>;

@@ -269,8 +269,6 @@ function hostCovers(outer: string, inner: string): boolean {
   return false;
 }
 
-export { portSelectorSchema };
-
 export const VirtualService = defineKind({
   kind: 'VirtualService',
   group: 'networking.istio.io',

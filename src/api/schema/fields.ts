@@ -13,13 +13,10 @@ export function obj<T extends z.ZodRawShape>(shape: T) {
 }
 
 export const str = () => z.string();
-export const nonEmptyStr = () => z.string().min(1, { message: 'must not be empty' });
 export const bool = () => z.boolean();
-export const num = () => z.number();
 export const int32 = () => z.number().int({ message: 'must be an integer' }).min(-2147483648).max(2147483647);
 export const uint32 = () => z.number().int({ message: 'must be an integer' }).min(0, { message: 'must not be negative' }).max(4294967295);
 export const int64 = () => z.number().int({ message: 'must be an integer' });
-export const strList = () => z.array(z.string());
 
 /** A TCP/UDP port number. */
 export const port = () =>
@@ -68,15 +65,6 @@ export function labels() {
       if (kp) ctx.addIssue({ code: 'custom', path: [k], message: `invalid label key "${k}": ${kp}` });
       const vp = labelValueProblem(v);
       if (vp) ctx.addIssue({ code: 'custom', path: [k], message: `invalid label value "${v}": ${vp}` });
-    }
-  });
-}
-
-/** Label selectors in Istio's workload selectors refuse wildcards. */
-export function matchLabels() {
-  return labels().superRefine((value, ctx) => {
-    for (const [k, v] of Object.entries(value)) {
-      if (k.includes('*') || v.includes('*')) ctx.addIssue({ code: 'custom', path: [k], message: 'wildcard is not supported in selector' });
     }
   });
 }

@@ -89,10 +89,6 @@ export function send(res: http.ServerResponse, status: number, contentType: stri
   res.end(body);
 }
 
-export function notFound(res: http.ServerResponse): void {
-  send(res, 404, 'text/plain; charset=utf-8', 'Not Found\n');
-}
-
 /**
  * Reads a request body up to `limit` bytes. Past it, rejects and drains the rest, so that the
  * caller can still answer (413).

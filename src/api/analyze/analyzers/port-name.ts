@@ -1,15 +1,10 @@
 import { Codes } from '../../checks.js';
 import type { Analyzer } from '../analyzer.js';
+import { servicePortProtocol } from '../../protocols.js';
 
-const PROTOCOLS = ['http', 'http2', 'https', 'grpc', 'grpc-web', 'tcp', 'tls', 'mongo', 'mysql', 'redis', 'udp', 'h2c'];
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'istio-system', 'local-path-storage']);
-
-/** Istio picks a port's protocol from `appProtocol` or the name's prefix (`http-web`, `grpc`); otherwise it guesses. */
-export function protocolFromPortName(name: string | undefined): string | undefined {
-  if (!name) return undefined;
-  const lower = name.toLowerCase();
-  return PROTOCOLS.find((p) => lower === p || lower.startsWith(`${p}-`));
-}
+/** Services Istio's gateway controllers create (label gateway.istio.io/managed): not the user's to rename. */
+const MANAGED_GATEWAY_CONTROLLERS = new Set(['istio.io-gateway-controller', 'istio.io-mesh-controller', 'istio.io-eastwest-controller']);
 
 export const portNameAnalyzer: Analyzer = {
   name: 'service.port-name',
@@ -19,6 +14,7 @@ export const portNameAnalyzer: Analyzer = {
     for (const svc of ctx.all('Service')) {
       const ns = ctx.namespaceOf(svc);
       if (SYSTEM_NAMESPACES.has(ns)) continue;
+      if (MANAGED_GATEWAY_CONTROLLERS.has(svc.metadata?.labels?.['gateway.istio.io/managed'] ?? '')) continue;
       const spec = svc.object.spec ?? {};
       (spec.ports ?? []).forEach((p, i) => {
         if (spec.type === 'ExternalName' && p?.name === 'tcp') {
@@ -26,8 +22,8 @@ export const portNameAnalyzer: Analyzer = {
           ctx.report(svc, Codes.ExternalNameServiceTypeInvalidPortName, 'Warning', `Port name "tcp" of ExternalName service ${ns}/${svc.name}: the sidecar cannot route plain TCP to an external name by host, so this traffic may not be forwarded. Name the port after the protocol it carries ("https", "tls", "http-<suffix>"), or set appProtocol`, ['spec', 'ports', i, 'name']);
           return;
         }
-        if (p?.appProtocol) return;
-        if (protocolFromPortName(p?.name)) return;
+        // An appProtocol Istio does not know is as unhelpful as a bad name: the port is sniffed either way.
+        if (servicePortProtocol(p) !== undefined) return;
         if (spec.type === 'ExternalName') {
           ctx.report(svc, Codes.ExternalNameServiceTypeInvalidPortName, 'Warning', `Port name "${p?.name ?? ''}" of ExternalName service is invalid: traffic will be treated as TCP and may not be forwarded; name it like "http-<suffix>" or "https", or set appProtocol`, ['spec', 'ports', i, 'name']);
           return;
