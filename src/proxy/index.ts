@@ -8,6 +8,7 @@ import type { RequestLogEntry } from './http/request-context.js';
 import { ClusterStates } from './runtime/cluster-state.js';
 import { systemClock, type Clock } from './clock.js';
 import { startAdmin } from './admin.js';
+import type { CodecTimeouts } from './h1/timeouts.js';
 
 export interface ProxyOptions {
   control: string;
@@ -20,6 +21,8 @@ export interface ProxyOptions {
   clock?: Clock;
   /** The HTTP/1.1 implementation behind the listeners (default: the lean codec). */
   httpCodec?: HttpCodec;
+  /** Envoy's stream idle and request headers timeouts, for either codec (defaults when absent). */
+  codecTimeouts?: CodecTimeouts;
 }
 
 export interface RunningProxy {
@@ -50,6 +53,7 @@ export function createProxyCore(opts: Omit<ProxyOptions, 'control' | 'namespace'
     () => runtime?.config.node ?? EMPTY_NODE,
     opts.accessLog,
     opts.httpCodec ?? 'lean',
+    opts.codecTimeouts ? { timeouts: opts.codecTimeouts } : {},
   );
   return {
     async apply(config) {

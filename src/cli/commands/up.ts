@@ -1,5 +1,6 @@
 /** `tack up`: a whole mesh on this machine, in the foreground, until SIGINT/SIGTERM. */
 import { Option, type Command } from 'commander';
+import { durationFlag } from './proxy.js';
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,8 @@ interface UpOptions {
   accessLog: boolean;
   proxyConcurrency: string;
   proxyHttpCodec: 'lean' | 'node';
+  proxyStreamIdleTimeout?: string;
+  proxyRequestHeadersTimeout?: string;
   httpPort: string;
   httpsPort: string;
   controlPort: string;
@@ -54,6 +57,9 @@ export function registerUp(program: Command): void {
     .option('--no-access-log', "do not log each request in the proxies' logs")
     .option('--proxy-concurrency <n>', 'worker processes per proxy (Envoy\'s --concurrency)', '1')
     .addOption(new Option('--proxy-http-codec <codec>', "proxies' HTTP/1.1 implementation: tack's lean codec, or Node's http server as a fallback").choices(['lean', 'node']).default('lean'))
+    // Checked here, passed on as written: each proxy parses it again.
+    .addOption(new Option('--proxy-stream-idle-timeout <duration>', "proxies' stream idle timeout (tack proxy --stream-idle-timeout; default 5m)").argParser((v: string) => (durationFlag(v), v)))
+    .addOption(new Option('--proxy-request-headers-timeout <duration>', "proxies' request headers timeout (tack proxy --request-headers-timeout; default 0, disabled)").argParser((v: string) => (durationFlag(v), v)))
     .action(async (opts: UpOptions) => {
       const log = (m: string): void => void process.stdout.write(`${stamp()} ${m}\n`);
       const controlPort = port(opts.controlPort, '--control-port');
@@ -103,6 +109,10 @@ export function registerUp(program: Command): void {
         accessLog: opts.accessLog,
         proxyConcurrency: Math.max(1, Number(opts.proxyConcurrency) || 1),
         proxyHttpCodec: opts.proxyHttpCodec,
+        proxyArgs: [
+          ...(opts.proxyStreamIdleTimeout !== undefined ? ['--stream-idle-timeout', opts.proxyStreamIdleTimeout] : []),
+          ...(opts.proxyRequestHeadersTimeout !== undefined ? ['--request-headers-timeout', opts.proxyRequestHeadersTimeout] : []),
+        ],
         proxyHasConfig: (ns, pod) => push.hasConfig(ns, pod),
         forgetProxy: (ns, pod) => push.remove(ns, pod),
         log,
