@@ -8,7 +8,7 @@ import type { RequestLogEntry } from './http/request-context.js';
 import { ClusterStates } from './runtime/cluster-state.js';
 import { systemClock, type Clock } from './clock.js';
 import { startAdmin } from './admin.js';
-import { DEFAULT_STREAM_TIMEOUTS, type StreamTimeouts } from './h1/server.js';
+import type { CodecTimeouts } from './h1/timeouts.js';
 
 export interface ProxyOptions {
   control: string;
@@ -21,8 +21,8 @@ export interface ProxyOptions {
   clock?: Clock;
   /** The HTTP/1.1 implementation behind the listeners (default: the lean codec). */
   httpCodec?: HttpCodec;
-  /** Envoy's stream idle and request-headers timeouts (defaults: 5 minutes, off). */
-  streamTimeouts?: Partial<StreamTimeouts>;
+  /** Envoy's stream idle and request headers timeouts, for either codec (defaults when absent). */
+  codecTimeouts?: CodecTimeouts;
 }
 
 export interface RunningProxy {
@@ -53,7 +53,7 @@ export function createProxyCore(opts: Omit<ProxyOptions, 'control' | 'namespace'
     () => runtime?.config.node ?? EMPTY_NODE,
     opts.accessLog,
     opts.httpCodec ?? 'lean',
-    { ...DEFAULT_STREAM_TIMEOUTS, ...opts.streamTimeouts },
+    opts.codecTimeouts ? { timeouts: opts.codecTimeouts } : {},
   );
   return {
     async apply(config) {

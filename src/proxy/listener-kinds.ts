@@ -8,8 +8,9 @@ import type { ListenerConfig, ListenerProtocol, ListenerTransport } from '../com
 import type { ListenerContext } from './http/request-context.js';
 import { handleHttp } from './http/handler.js';
 import { handleConnect } from './connect.js';
-import { LeanHttpServer, type StreamTimeouts } from './h1/server.js';
-import { NodeRequest, NodeResponse, type TunnelledSocket } from './http/node-adapter.js';
+import { LeanHttpServer } from './h1/server.js';
+import { NodeRequest, type TunnelledSocket } from './http/node-adapter.js';
+import { NodeIdleResponse, resolveTimeouts, type CodecTimeouts } from './h1/timeouts.js';
 import { runNetworkChain, type NetworkChain } from './tcp/network-chain.js';
 import { proxyTcp } from './tcp/tcp-proxy.js';
 
@@ -27,7 +28,8 @@ export interface ConnectionHandler {
 
 export interface HandlerOptions {
   codec: HttpCodec;
-  timeouts: StreamTimeouts;
+  /** Stream idle and request headers timeouts (Envoy's); defaults when absent. */
+  timeouts?: CodecTimeouts;
 }
 
 type HandlerFactory = (ctx: ListenerContext, opts: HandlerOptions) => ConnectionHandler;
@@ -56,12 +58,18 @@ function leanHttp(ctx: ListenerContext, opts: HandlerOptions): ConnectionHandler
 }
 
 function nodeHttp(ctx: ListenerContext, opts: HandlerOptions): ConnectionHandler {
-  const server = http.createServer({ keepAlive: true, noDelay: true }, (req, res) => handleHttp(ctx, new NodeRequest(req), new NodeResponse(res)));
+  const t = resolveTimeouts(opts.timeouts);
+  // Node checks headersTimeout only every connectionsCheckingInterval (30 s by default): a quarter
+  // of the limit keeps a short request_headers_timeout close to its setting.
+  const connectionsCheckingInterval = Math.min(30_000, Math.max(10, Math.floor(t.headLimitMs / 4)));
+  const server = http.createServer({ keepAlive: true, noDelay: true, connectionsCheckingInterval }, (req, res) => handleHttp(ctx, new NodeRequest(req), new NodeIdleResponse(req, res, t.streamIdleMs)));
   server.keepAliveTimeout = 60_000;
-  server.headersTimeout = opts.timeouts.requestHeadersMs || 60_000;
-  // Node has no per-stream idle timer: a socket with no traffic this long is closed (no 408).
-  server.timeout = opts.timeouts.streamIdleMs;
+  // Node answers a head that takes longer 408 (without Envoy's `request header timeout` body).
+  server.headersTimeout = t.headLimitMs;
   server.requestTimeout = 0;
+  // Node starts the checks behind headersTimeout on 'listening', and this server never listens (its
+  // connections are handed over): without this, a head could take forever on the node codec.
+  server.emit('listening');
   // No 'clientError' handler: Node's own answers a malformed request (400, 431, 408) only when
   // nothing else is being written on the connection, so a pipelined response is never cut into.
   if (ctx.listener.direction === 'outbound') {

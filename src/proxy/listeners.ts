@@ -9,8 +9,7 @@ import type { ListenerConfig, ProxyNode } from '../compile/config.js';
 import type { ProxyRuntime } from './runtime/proxy-runtime.js';
 import type { UpstreamHosts } from './runtime/upstream.js';
 import type { ListenerContext, RequestLogEntry } from './http/request-context.js';
-import { handlerFactoryFor, kindOf, type ConnectionHandler, type HttpCodec } from './listener-kinds.js';
-import { DEFAULT_STREAM_TIMEOUTS, type StreamTimeouts } from './h1/server.js';
+import { handlerFactoryFor, kindOf, type ConnectionHandler, type HandlerOptions, type HttpCodec } from './listener-kinds.js';
 
 export type { HttpCodec } from './listener-kinds.js';
 
@@ -40,7 +39,7 @@ export class ListenerManager {
     private readonly node: () => ProxyNode,
     private readonly onComplete?: (entry: RequestLogEntry) => void,
     private readonly codec: HttpCodec = 'lean',
-    private readonly timeouts: StreamTimeouts = DEFAULT_STREAM_TIMEOUTS,
+    private readonly httpOptions: Omit<HandlerOptions, 'codec'> = {},
   ) {}
 
   /**
@@ -87,7 +86,7 @@ export class ListenerManager {
     if (prior && prior.kind === kind) prior.config = config;
     else {
       const slot: HandlerSlot = { config, kind, handler: undefined as unknown as ConnectionHandler };
-      slot.handler = handlerFactoryFor(config)(this.context(slot), { codec: this.codec, timeouts: this.timeouts });
+      slot.handler = handlerFactoryFor(config)(this.context(slot), { ...this.httpOptions, codec: this.codec });
       port.slot = slot;
       if (prior) {
         // Connections of the old kind finish what they are doing; new ones get the new kind.

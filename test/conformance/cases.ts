@@ -129,6 +129,12 @@ export const MALFORMED: MalformedCase[] = [
   malformed('space-in-target', 400, (id) => get(id, '', `GET /m/${id} x HTTP/1.1`)),
   malformed('control-in-target', 400, (id) => get(id, '', `GET /m/${id}\x01 HTTP/1.1`)),
   malformed('h2-preface', 400, () => 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'),
+  // HTTP/0.9: no version and no head after the line. It must be refused as soon as the line is in,
+  // not when the head timeout ends a head that never comes (the case deadline is far shorter).
+  // Node's codec differs: llhttp waits for more (no answer until its 60 s headersTimeout, then 408).
+  malformed('http-0.9-request-line', 400, (id) => `GET /m/${id}\r\n`),
+  // HTTP/1.1 requires Host (RFC 9112 §3.2); Envoy and Node answer 400 without it.
+  malformed('missing-host-http-1.1', 400, (id) => `GET /m/${id} HTTP/1.1\r\nAccept: */*\r\n\r\n`),
   // Oversized heads.
   malformed('header-section-over-16k', 431, (id) => get(id, `X-Big: ${'a'.repeat(17 * 1024)}\r\n`)),
   malformed('many-headers-over-16k', 431, (id) => get(id, Array.from({ length: 200 }, (_, i) => `X-H${i}: ${'b'.repeat(100)}\r\n`).join(''))),
@@ -304,6 +310,16 @@ export const VALID: ValidCase[] = [
     id: 'http-1.0',
     run: async (c) => {
       await c.write(vget('/v/http-1.0', '', 'HTTP/1.0'));
+      await c.closeIn();
+    },
+    expect: { statuses: [200], upstreamBodies: [''], closes: true },
+  },
+  {
+    // HTTP/1.0 may omit Host, and both codecs pass it on. (Envoy itself answers any HTTP/1.0 request
+    // 426 unless accept_http_10 is set, and then wants Host or default_host_for_http_10.)
+    id: 'http-1.0-without-host',
+    run: async (c) => {
+      await c.write('GET /v/http-1.0-without-host HTTP/1.0\r\n\r\n');
       await c.closeIn();
     },
     expect: { statuses: [200], upstreamBodies: [''], closes: true },

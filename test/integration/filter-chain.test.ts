@@ -33,8 +33,8 @@ async function serve(server: net.Server): Promise<number> {
 }
 
 function core(opts: { clock?: ManualClock; log?: RequestLogEntry[]; streamIdleMs?: number; requestHeadersMs?: number } = {}): ProxyCore {
-  const timeouts = { ...(opts.streamIdleMs !== undefined ? { streamIdleMs: opts.streamIdleMs } : {}), ...(opts.requestHeadersMs !== undefined ? { requestHeadersMs: opts.requestHeadersMs } : {}) };
-  const c = createProxyCore({ log: () => undefined, streamTimeouts: timeouts, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.log ? { accessLog: (e: RequestLogEntry) => opts.log?.push(e) } : {}) });
+  const timeouts = { ...(opts.streamIdleMs !== undefined ? { streamIdleTimeoutMs: opts.streamIdleMs } : {}), ...(opts.requestHeadersMs !== undefined ? { requestHeadersTimeoutMs: opts.requestHeadersMs } : {}) };
+  const c = createProxyCore({ log: () => undefined, codecTimeouts: timeouts, ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.log ? { accessLog: (e: RequestLogEntry) => opts.log?.push(e) } : {}) });
   cleanups.push(() => c.stop());
   return c;
 }

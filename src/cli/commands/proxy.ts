@@ -1,19 +1,16 @@
 /** `tack proxy`: the sidecar or gateway process itself (the same entrypoint runs in Kubernetes). */
-import { Option, type Command } from 'commander';
-import { startProxy } from '../../proxy/index.js';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseDuration } from '../../api/schema/duration.js';
+import { startProxy } from '../../proxy/index.js';
 import { isProxyWorker, runProxyWorker, startProxyPrimary } from '../../proxy/workers.js';
 import { AccessLog } from '../../proxy/access-log.js';
 import type { RequestLogEntry } from '../../proxy/http/request-context.js';
 import type { HttpCodec } from '../../proxy/listeners.js';
 
-/** A Go-style duration flag (`5m`, `30s`, `0`) in milliseconds; a malformed one stops the command. */
-function durationFlag(flag: string, text: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined) {
-    process.stderr.write(`error: ${flag} ${JSON.stringify(text)} is not a duration such as 5m, 30s or 0\n`);
-    process.exit(2);
-  }
+/** A Go-style duration flag (`300ms`, `5m`, `0` disables), as Envoy's timeouts are written. */
+export function durationFlag(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new InvalidArgumentError(`"${value}" is not a duration (e.g. 300ms, 30s, 5m; 0 disables)`);
   return ms;
 }
 
@@ -28,9 +25,9 @@ export function registerProxy(program: Command): void {
     .option('--access-log', 'write an access log line per request to standard output')
     .option('--concurrency <n>', 'worker processes sharing the listeners (Envoy\'s --concurrency)', '1')
     .addOption(new Option('--http-codec <codec>', "HTTP/1.1 implementation: tack's lean codec, or Node's http server as a fallback").choices(['lean', 'node']).default('lean'))
-    .option('--stream-idle-timeout <duration>', "a request with no bytes either way for this long is ended: 408 if unanswered (Envoy's stream_idle_timeout; 0 turns it off)", '5m')
-    .option('--request-headers-timeout <duration>', "a request head not complete this long after its first byte gets 408 (Envoy's request_headers_timeout)", '0')
-    .action((opts: { control: string; namespace: string; pod: string; adminPort?: string; accessLog?: boolean; concurrency: string; httpCodec: HttpCodec; streamIdleTimeout: string; requestHeadersTimeout: string }) => {
+    .addOption(new Option('--stream-idle-timeout <duration>', "reset a request on which no byte moved either way for this long (Envoy's stream_idle_timeout; 0 disables)").argParser(durationFlag).default(5 * 60_000, '5m'))
+    .addOption(new Option('--request-headers-timeout <duration>', "answer 408 to a request head not complete within this (Envoy's request_headers_timeout; 0, the default, disables)").argParser(durationFlag).default(0, '0'))
+    .action((opts: { control: string; namespace: string; pod: string; adminPort?: string; accessLog?: boolean; concurrency: string; httpCodec: HttpCodec; streamIdleTimeout: number; requestHeadersTimeout: number }) => {
       const log = (m: string): void => void process.stderr.write(`${new Date().toISOString()} ${m}\n`);
       const accessLog = opts.accessLog ? new AccessLog((text) => process.stdout.write(text)) : undefined;
       const options = {
@@ -39,7 +36,7 @@ export function registerProxy(program: Command): void {
         pod: opts.pod,
         log,
         httpCodec: opts.httpCodec,
-        streamTimeouts: { streamIdleMs: durationFlag('--stream-idle-timeout', opts.streamIdleTimeout), requestHeadersMs: durationFlag('--request-headers-timeout', opts.requestHeadersTimeout) },
+        codecTimeouts: { streamIdleTimeoutMs: opts.streamIdleTimeout, requestHeadersTimeoutMs: opts.requestHeadersTimeout },
         ...(accessLog ? { accessLog: (e: RequestLogEntry) => accessLog.record(e) } : {}),
         ...(opts.adminPort ? { adminPort: Number(opts.adminPort) } : {}),
       };

@@ -1,9 +1,9 @@
 /** `tack up`: a whole mesh on this machine, in the foreground, until SIGINT/SIGTERM. */
 import { Option, type Command } from 'commander';
+import { durationFlag } from './proxy.js';
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseDuration } from '../../api/schema/duration.js';
 import { loadPaths, validateDocuments, formatCheck, hasErrors, notEnforcedChecks, noResourcesMessage } from '../../api/index.js';
 import { builtinResources } from '../../api/builtins.js';
 import { ConfigStore } from '../../store/index.js';
@@ -57,16 +57,10 @@ export function registerUp(program: Command): void {
     .option('--no-access-log', "do not log each request in the proxies' logs")
     .option('--proxy-concurrency <n>', 'worker processes per proxy (Envoy\'s --concurrency)', '1')
     .addOption(new Option('--proxy-http-codec <codec>', "proxies' HTTP/1.1 implementation: tack's lean codec, or Node's http server as a fallback").choices(['lean', 'node']).default('lean'))
-    .option('--proxy-stream-idle-timeout <duration>', "proxies end a request with no bytes either way for this long (408 if unanswered; default 5m, 0 off)")
-    .option('--proxy-request-headers-timeout <duration>', 'proxies answer 408 to a request head not complete this long after its first byte (default off)')
+    // Checked here, passed on as written: each proxy parses it again.
+    .addOption(new Option('--proxy-stream-idle-timeout <duration>', "proxies' stream idle timeout (tack proxy --stream-idle-timeout; default 5m)").argParser((v: string) => (durationFlag(v), v)))
+    .addOption(new Option('--proxy-request-headers-timeout <duration>', "proxies' request headers timeout (tack proxy --request-headers-timeout; default 0, disabled)").argParser((v: string) => (durationFlag(v), v)))
     .action(async (opts: UpOptions) => {
-      for (const [flag, value] of [['--proxy-stream-idle-timeout', opts.proxyStreamIdleTimeout], ['--proxy-request-headers-timeout', opts.proxyRequestHeadersTimeout]] as const) {
-        if (value !== undefined && parseDuration(value) === undefined) {
-          process.stderr.write(`tack up: ${flag} ${JSON.stringify(value)} is not a duration such as 5m, 30s or 0\n`);
-          process.exitCode = 1;
-          return;
-        }
-      }
       const log = (m: string): void => void process.stdout.write(`${stamp()} ${m}\n`);
       const controlPort = port(opts.controlPort, '--control-port');
       const gatewayPorts: Record<number, number> = { 80: port(opts.httpPort, '--http-port'), 443: port(opts.httpsPort, '--https-port') };
@@ -116,7 +110,10 @@ export function registerUp(program: Command): void {
         accessLog: opts.accessLog,
         proxyConcurrency: Math.max(1, Number(opts.proxyConcurrency) || 1),
         proxyHttpCodec: opts.proxyHttpCodec,
-        proxyTimeouts: { ...(opts.proxyStreamIdleTimeout !== undefined ? { streamIdle: opts.proxyStreamIdleTimeout } : {}), ...(opts.proxyRequestHeadersTimeout !== undefined ? { requestHeaders: opts.proxyRequestHeadersTimeout } : {}) },
+        proxyArgs: [
+          ...(opts.proxyStreamIdleTimeout !== undefined ? ['--stream-idle-timeout', opts.proxyStreamIdleTimeout] : []),
+          ...(opts.proxyRequestHeadersTimeout !== undefined ? ['--request-headers-timeout', opts.proxyRequestHeadersTimeout] : []),
+        ],
         proxyHasConfig: (ns, pod) => push.hasConfig(ns, pod),
         forgetProxy: (ns, pod) => push.remove(ns, pod),
         log,

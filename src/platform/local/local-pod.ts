@@ -25,8 +25,8 @@ export interface PodHost {
   proxyConcurrency: number;
   /** HTTP/1.1 implementation of the proxies: tack's lean codec or Node's http server. */
   proxyHttpCodec: 'lean' | 'node';
-  /** Passed to each proxy as --stream-idle-timeout and --request-headers-timeout, when set. */
-  proxyTimeouts: { streamIdle?: string; requestHeaders?: string };
+  /** More `tack proxy` flags, passed on as given to `tack up`. */
+  proxyArgs: readonly string[];
   logDir: string;
   lookup: EnvContext['lookup'];
   /** Has this pod's proxy acknowledged a configuration? */
@@ -124,8 +124,7 @@ export class LocalPod {
             ...(this.host.accessLog ? ['--access-log'] : []),
             ...(this.host.proxyConcurrency > 1 ? ['--concurrency', String(this.host.proxyConcurrency)] : []),
             ...(this.host.proxyHttpCodec !== 'lean' ? ['--http-codec', this.host.proxyHttpCodec] : []),
-            ...(this.host.proxyTimeouts.streamIdle !== undefined ? ['--stream-idle-timeout', this.host.proxyTimeouts.streamIdle] : []),
-            ...(this.host.proxyTimeouts.requestHeaders !== undefined ? ['--request-headers-timeout', this.host.proxyTimeouts.requestHeaders] : []),
+            ...this.host.proxyArgs,
             ...(this.ports.adminPort !== undefined ? ['--admin-port', String(this.ports.adminPort)] : []),
           ],
           env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },

@@ -24,7 +24,8 @@ export interface RunnerOptions {
   proxyConcurrency?: number;
   /** HTTP/1.1 implementation of the proxies (default: tack's lean codec). */
   proxyHttpCodec?: 'lean' | 'node';
-  proxyTimeouts?: { streamIdle?: string; requestHeaders?: string };
+  /** More `tack proxy` flags for every proxy, as given to `tack up` (its timeouts). */
+  proxyArgs?: string[];
   proxyHasConfig(namespace: string, pod: string): boolean;
   forgetProxy(namespace: string, pod: string): void;
   log(message: string): void;
@@ -63,7 +64,7 @@ export class LocalRunner {
       accessLog: opts.accessLog ?? true,
       proxyConcurrency: opts.proxyConcurrency ?? 1,
       proxyHttpCodec: opts.proxyHttpCodec ?? 'lean',
-      proxyTimeouts: opts.proxyTimeouts ?? {},
+      proxyArgs: opts.proxyArgs ?? [],
       logDir: opts.logDir,
       lookup: (kind, ns, name) => store.get(kind, ns, name),
       proxyHasConfig: opts.proxyHasConfig,

@@ -10,6 +10,8 @@ import { H1Parser, HttpParseError, type ParsedHead } from './parser.js';
 import { headerLines, httpDate } from './serialize.js';
 import type { DownstreamRequest, DownstreamResponse } from '../http/downstream.js';
 import { IncomingBody } from './incoming-body.js';
+import type { ResponseFlag } from '../http/local-reply.js';
+import { HEADER_TIMEOUT_BODY, STREAM_TIMEOUT_BODY, closingReply, resolveTimeouts, streamTimeoutStatus, type CodecTimeouts, type ResolvedTimeouts } from './timeouts.js';
 
 export interface LeanServerHandlers {
   request(req: DownstreamRequest, res: DownstreamResponse): void;
@@ -17,42 +19,41 @@ export interface LeanServerHandlers {
   connect?(target: string, socket: net.Socket, rest: Buffer): void;
 }
 
-/** Idle keep-alive connections and unfinished heads are closed after this long, as Node's server is configured here. */
+/** Idle keep-alive connections are closed after this long, as Node's server is configured here. */
 const IDLE_TIMEOUT_MS = 60_000;
 const SWEEP_INTERVAL_MS = 5_000;
+/** A sweep this often at most, however short a configured timeout: each sweep visits every connection. */
+const MIN_SWEEP_INTERVAL_MS = 10;
 /** Request body bytes held for a handler that has not started reading before the socket is paused. */
 const MAX_UNREAD_BODY = 256 * 1024;
 /** Pipelined bytes held while a response is outstanding before the socket is paused. */
 const MAX_BACKLOG = 64 * 1024;
 
-/** Envoy's per-stream timeouts; 0 turns one off. */
-export interface StreamTimeouts {
-  /** No bytes either way on a request in progress for this long: 408 if nothing was answered yet, else the connection is reset (Envoy's stream_idle_timeout, 5 minutes by default). */
-  streamIdleMs: number;
-  /** A request head not complete this long after its first byte: 408 (Envoy's request_headers_timeout, off by default). */
-  requestHeadersMs: number;
-}
-
-export const DEFAULT_STREAM_TIMEOUTS: StreamTimeouts = { streamIdleMs: 300_000, requestHeadersMs: 0 };
+export type LeanServerOptions = CodecTimeouts;
 
 export class LeanHttpServer {
   readonly server: net.Server;
   private readonly connections = new Set<ServerConnection>();
   private readonly sweeper: Timer;
+  private readonly timeouts: ResolvedTimeouts;
 
   constructor(
     private readonly handlers: LeanServerHandlers,
     private readonly clock: Clock = systemClock,
-    private readonly timeouts: StreamTimeouts = DEFAULT_STREAM_TIMEOUTS,
+    options: LeanServerOptions = {},
   ) {
+    this.timeouts = resolveTimeouts(options);
     this.server = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.accept(socket));
-    this.sweeper = clock.setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
+    // Timeouts are checked by one sweep rather than a timer per stream; a sweep every quarter of the
+    // shortest one keeps each within 25% of its setting.
+    const shortest = Math.min(SWEEP_INTERVAL_MS * 4, ...[this.timeouts.streamIdleMs, this.timeouts.headLimitMs].filter((ms) => ms > 0));
+    this.sweeper = clock.setInterval(() => this.sweep(), Math.max(MIN_SWEEP_INTERVAL_MS, Math.floor(shortest / 4)));
     this.server.on('close', () => this.sweeper.cancel());
   }
 
   /** Serves HTTP on `socket`: an accepted one, or the inside of a CONNECT tunnel to `tunnelPort`. */
   accept(socket: net.Socket, tunnelPort?: number, initial?: Buffer): void {
-    const conn = new ServerConnection(socket, this.handlers, tunnelPort, () => this.connections.delete(conn), this.clock);
+    const conn = new ServerConnection(socket, this.handlers, tunnelPort, () => this.connections.delete(conn), this.clock, this.timeouts);
     this.connections.add(conn);
     if (initial && initial.length > 0) conn.onData(initial);
   }
@@ -68,7 +69,7 @@ export class LeanHttpServer {
 
   private sweep(): void {
     const now = this.clock.now();
-    for (const c of this.connections) c.sweep(now, this.timeouts);
+    for (const c of this.connections) c.sweep(now);
   }
 }
 
@@ -117,6 +118,10 @@ class LeanResponse implements DownstreamResponse {
   aborted = false;
   statusCode = 0;
   keepAlive: boolean;
+  /** Set when the codec itself ended the exchange (stream idle timeout: SI), for the access log. */
+  resetFlag: ResponseFlag | undefined;
+  /** The codec answered for the request path (a timeout's local reply): nothing more goes out from here. */
+  private repliedByCodec = false;
   private mode: BodyMode = 'none';
   private closeCallbacks: (() => void)[] | undefined;
   private closed = false;
@@ -129,9 +134,9 @@ class LeanResponse implements DownstreamResponse {
   }
 
   writeHead(status: number, reason: string | undefined, headers: OutgoingHttpHeaders): void {
-    if (this.headersSent) throw new Error('response head already sent');
-    // The caller is gone: nothing more is written to its connection.
+    // The caller is gone (or the codec answered it): nothing more is written to its connection.
     if (this.aborted) return;
+    if (this.headersSent) throw new Error('response head already sent');
     const lines = headerLines(headers);
     const noBody = this.req.method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200);
     let framing = '';
@@ -187,7 +192,23 @@ class LeanResponse implements DownstreamResponse {
   }
 
   destroy(): void {
+    // A reply the codec wrote itself is still leaving; its connection ends once it has.
+    if (this.repliedByCodec) return;
     this.conn.socket.destroy();
+  }
+
+  /**
+   * The codec reset this exchange (`flag`): the request path sees it aborted, so it stops and
+   * releases the upstream, while the log records `status` if the codec answered with that status.
+   */
+  reset(flag: ResponseFlag, status: number | undefined): void {
+    this.resetFlag = flag;
+    if (status !== undefined && !this.headersSent) {
+      this.statusCode = status;
+      this.headersSent = true;
+      this.repliedByCodec = true;
+    }
+    this.abort();
   }
 
   abort(): void {
@@ -233,6 +254,7 @@ class ServerConnection {
     private readonly tunnelPort: number | undefined,
     private readonly onGone: () => void,
     private readonly clock: Clock,
+    private readonly timeouts: ResolvedTimeouts,
   ) {
     this.lastActive = clock.now();
     this.parser = new H1Parser('request', {
@@ -374,6 +396,36 @@ class ServerConnection {
     this.handlers.connect(target, this.socket, rest);
   }
 
+  /**
+   * Envoy's stream idle timeout: nothing moved on an active stream (a head arriving, or a request
+   * not yet answered in full) for too long. Before a response head the caller gets Envoy's local
+   * reply, 408 or 504 `stream timeout`; after one, the connection is reset. Either way the exchange
+   * is closed unfinished first, so the request path cancels its upstream request.
+   */
+  private streamTimedOut(): void {
+    const res = this.res;
+    if (res?.headersSent) {
+      res.reset('SI', undefined);
+      this.socket.destroy();
+      return;
+    }
+    const status = streamTimeoutStatus(this.req?.complete ?? false);
+    res?.reset('SI', status);
+    this.closeWith(status, STREAM_TIMEOUT_BODY);
+  }
+
+  /** Ends the connection with a local reply after whatever else was written; nothing more is read. */
+  private closeWith(status: number, body: string): void {
+    this.refused = true;
+    this.backlog = undefined;
+    this.closing = true;
+    this.req?.fail(new Error(body || 'request head timed out'));
+    this.write(closingReply(status, body));
+    this.uncork();
+    // Destroyed once written: a client that stalled may never close its side.
+    this.socket.end(() => this.socket.destroy());
+  }
+
   /** Answers a request that cannot be parsed and closes the connection, as Node's server does. */
   private refuse(err: HttpParseError): void {
     // Bytes after a malformed message have no trustworthy framing: none of them may become a request.
@@ -392,19 +444,8 @@ class ServerConnection {
     this.socket.end();
   }
 
-  /** A stalled request: the caller hears 408 `stream timeout` if nothing was answered yet; either way the exchange ends and its upstream is released. */
-  private streamTimedOut(res: LeanResponse): void {
-    if (!res.headersSent) {
-      const body = 'stream timeout';
-      this.socket.write(`HTTP/1.1 408 Request Timeout\r\ncontent-length: ${body.length}\r\ncontent-type: text/plain\r\nconnection: close\r\ndate: ${httpDate()}\r\n\r\n${body}`);
-    }
-    this.req?.fail(new Error('stream idle timeout'));
-    res.abort();
-    // Once the 408 is out, the connection goes, whether or not the stalled caller ever closes.
-    this.socket.end(() => this.socket.destroy());
-  }
-
   write(data: string | Buffer): boolean {
+    // Bytes going out count as activity on the stream, as bytes coming in do.
     this.lastActive = this.clock.now();
     if (!this.corked) {
       // Everything written in this tick leaves in one writev.
@@ -458,15 +499,25 @@ class ServerConnection {
     if (this.res === undefined) this.close();
   }
 
-  sweep(now: number, timeouts: StreamTimeouts): void {
-    // A finished response on a closing connection is not work in progress: the peer may never close.
-    const res = this.res;
-    if (res !== undefined && !res.finished && !res.aborted) {
-      if (timeouts.streamIdleMs > 0 && now - this.lastActive > timeouts.streamIdleMs) this.streamTimedOut(res);
+  sweep(now: number): void {
+    if (this.socket.destroyed) return;
+    if (this.refused) {
+      // Answered and ending: only a peer that never closes its side is left to deal with.
+      if (now - this.lastActive > IDLE_TIMEOUT_MS) this.socket.destroy();
       return;
     }
-    if (this.headStartedAt !== 0 && timeouts.requestHeadersMs > 0 && now - this.headStartedAt > timeouts.requestHeadersMs) this.refuse(new HttpParseError(408, 'request headers timed out'));
-    else if (this.headStartedAt !== 0 && now - this.headStartedAt > IDLE_TIMEOUT_MS) this.refuse(new HttpParseError(400, 'request head timed out'));
-    else if (now - this.lastActive > IDLE_TIMEOUT_MS) this.socket.destroy();
+    // A finished response on a closing connection is not work in progress: the peer may never close.
+    const busy = this.res !== undefined && !this.res.finished && !this.res.aborted;
+    // A stream is active from its first byte (Envoy creates it then) until its response is finished.
+    const streamActive = busy || this.headStartedAt !== 0;
+    const { streamIdleMs, headLimitMs, headLimitConfigured } = this.timeouts;
+    if (streamActive && streamIdleMs > 0 && now - this.lastActive >= streamIdleMs) {
+      this.streamTimedOut();
+      return;
+    }
+    if (busy) return;
+    // 408 as from Envoy's request_headers_timeout (with its body) and Node's headersTimeout.
+    if (this.headStartedAt !== 0 && now - this.headStartedAt >= headLimitMs) this.closeWith(408, headLimitConfigured ? HEADER_TIMEOUT_BODY : '');
+    else if (this.headStartedAt === 0 && now - this.lastActive > IDLE_TIMEOUT_MS) this.socket.destroy();
   }
 }

@@ -3,6 +3,7 @@
  * HTTP/1.1 codec (`src/proxy/h1/`) on the hot path, or Node's `http` server where it is chosen.
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { ResponseFlag } from './local-reply.js';
 
 /** A body arriving in chunks: bytes flow after `start`, and stop while paused. */
 export interface BodySource {
@@ -40,6 +41,8 @@ export interface DownstreamResponse {
   readonly aborted: boolean;
   /** The status sent, once the head is sent. */
   readonly statusCode: number;
+  /** Set when the codec ended the exchange itself (a stream idle timeout: SI); the log records it. */
+  readonly resetFlag?: ResponseFlag | undefined;
   writeHead(status: number, reason: string | undefined, headers: OutgoingHttpHeaders): void;
   /** Returns false when the caller is not keeping up; wait for `onDrain` before writing more. */
   write(chunk: Buffer): boolean;

@@ -103,6 +103,7 @@ export class Exchange {
   /** The exchange is over: the completion hooks run once, then the log record is handed on. */
   complete(): void {
     const res = this.res;
+    if (res.resetFlag !== undefined) this.log.setFlag(res.resetFlag);
     this.log.finish(res.statusCode, res.headersSent, this.clock.now());
     if (this.entered) for (const f of this.entered) f.onComplete?.(this);
     this.ctx.onComplete?.(this.log);
