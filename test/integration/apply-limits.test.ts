@@ -107,6 +107,27 @@ describe('apply at its limits', () => {
     expect((await mesh.tack(['proxy-status'])).stdout).not.toContain('NACK');
   });
 
+  it('serves a Service port renamed tcp-postgres (HTTP to TCP on a kept port) on every proxy, and later changes still apply', async () => {
+    const service = (portName: string): string => `apiVersion: v1\nkind: Service\nmetadata: {name: myapp, labels: {app: myapp, service: myapp}}\nspec:\n  ports: [{port: 8080, name: ${portName}}]\n  selector: {app: myapp}\n`;
+    const file = join(dir, 'myapp-tcp.yaml');
+    writeFileSync(file, service('tcp-postgres'));
+    const renamed = await mesh.tack(['apply', '-f', file]);
+    // Before the fix the pods' sidecars refused it: "listener inbound|8080 ... already in use", a clash with their own listener.
+    expect(renamed.stderr).toBe('');
+    expect(renamed.code).toBe(0);
+    expect(renamed.stdout).toBe('service/myapp configured\n');
+    expect((await mesh.tack(['proxy-status'])).stdout).not.toMatch(/NACK|STALE/);
+    // The inbound side is a TCP proxy now: the gateway's HTTP still reaches the app through it.
+    expect((await httpGet(mesh.httpPort, '/api/v1/hello')).status).toBe(200);
+    // A later change (and the way back to HTTP) is taken too: the sidecars did not get stuck.
+    writeFileSync(file, service('http'));
+    const back = await mesh.tack(['apply', '-f', file]);
+    expect(back.stderr).toBe('');
+    expect(back.code).toBe(0);
+    expect((await mesh.tack(['proxy-status'])).stdout).not.toMatch(/NACK|STALE/);
+    expect((await httpGet(mesh.httpPort, '/api/v1/hello')).status).toBe(200);
+  });
+
   it('applies and deletes a manifest from a URL, and names the URL when it cannot be read', async () => {
     served.set('/extra.yaml', 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: from-url}\nspec:\n  hosts: [from-url.local]\n  gateways: [istio-system/ingressgateway]\n  http:\n  - directResponse: {status: 418}\n');
     const applied = await mesh.tack(['apply', '-f', `${filesBase}/extra.yaml`]);
