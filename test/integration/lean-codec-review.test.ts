@@ -17,7 +17,7 @@ import { ListenerManager } from '../../src/proxy/listeners.js';
 import { ProxyRuntime } from '../../src/proxy/runtime/proxy-runtime.js';
 import { UpstreamHosts } from '../../src/proxy/runtime/upstream.js';
 import { ClusterStates } from '../../src/proxy/runtime/cluster-state.js';
-import { systemClock } from '../../src/proxy/clock.js';
+import { ManualClock, systemClock, type Clock } from '../../src/proxy/clock.js';
 
 // ---------------------------------------------------------------------------------------------
 // Plumbing
@@ -117,10 +117,10 @@ interface Proxy {
   breaker(): Promise<{ active: number; pending: number; connections: number; retries: number }>;
 }
 
-async function startProxy(o: ProxyOpts): Promise<Proxy> {
+async function startProxy(o: ProxyOpts, clock?: Clock): Promise<Proxy> {
   const port = await freePort();
   const adminPort = await freePort();
-  const core = createProxyCore({ httpCodec: 'lean', log: () => undefined, adminPort });
+  const core = createProxyCore({ httpCodec: 'lean', log: () => undefined, adminPort, ...(clock ? { clock } : {}) });
   cleanups.push(() => core.stop());
   await core.apply(config(port, o));
   const breaker = async (): Promise<{ active: number; pending: number; connections: number; retries: number }> => {
@@ -294,7 +294,8 @@ describe('lean codec review: defects found in review', () => {
   // reap `closing` connections.
   it('reclaims a connection answered with connection: close even if the client never closes', async () => {
     const app = http.createServer((_req, res) => res.end('ok'));
-    const proxy = await startProxy({ appPort: await serve(app) });
+    const clock = new ManualClock();
+    const proxy = await startProxy({ appPort: await serve(app) }, clock);
     const open = (bytes: string): Promise<{ socket: net.Socket; gone: () => boolean; got: () => string }> =>
       new Promise((resolve) => {
         const s = track(net.connect({ port: proxy.port, host: '127.0.0.1', allowHalfOpen: true }));
@@ -311,15 +312,8 @@ describe('lean codec review: defects found in review', () => {
     const keptAlive = await open('GET / HTTP/1.1\r\nHost: app\r\n\r\n');
     const toldClose = await open('GET / HTTP/1.1\r\nHost: app\r\nConnection: close\r\n\r\n');
     expect(await waitFor(() => keptAlive.got().includes('ok') && toldClose.got().includes('ok'))).toBe(true);
-    // Jump past the 60 s idle timeout and let the 5 s sweeper run once.
-    const original = Date.now;
-    const realNow = Date.now.bind(Date);
-    Date.now = () => realNow() + 120_000;
-    try {
-      await sleep(5500);
-    } finally {
-      Date.now = original;
-    }
+    // Past the 60 s idle timeout, on the proxy's clock: its sweeper runs on the way.
+    clock.advance(120_000);
     // A socket the proxy really closed answers further bytes with a reset (seen on the next write);
     // a half-open one swallows them.
     for (let i = 0; i < 3; i++) {
