@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import http from 'node:http';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { start, freePort, waitForPort, descendants, type Started } from './tools.js';
 
@@ -147,11 +148,11 @@ interface PodView {
   pids: Record<string, number | undefined>;
 }
 
-async function tackUp(dir: string, manifests: string, extra: string[] = []): Promise<{ s: Started; control: number; http: number; pods: () => Promise<PodView[]> }> {
+async function tackUp(dir: string, manifests: string, extra: string[] = [], bin: string = TACK): Promise<{ s: Started; control: number; http: number; pods: () => Promise<PodView[]> }> {
   const file = join(dir, `mesh-${Date.now()}.yaml`);
   writeFileSync(file, manifests);
   const [control, httpPort, https] = [await freePort(), await freePort(), await freePort()];
-  const s = start(process.execPath, [TACK, 'up', '-f', file, '--control-port', String(control), '--http-port', String(httpPort), '--https-port', String(https), '--no-access-log', ...extra], { cwd: REPO });
+  const s = start(process.execPath, [bin, 'up', '-f', file, '--control-port', String(control), '--http-port', String(httpPort), '--https-port', String(https), '--no-access-log', ...extra], { cwd: REPO });
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (Date.now() > deadline) {
@@ -186,9 +187,15 @@ spec:
   endpoints: [{address: 127.0.0.1, ports: {http: ${i === 0 ? up.portA : up.portB}}}]
 `).join('---\n');
 
-function tackGateway(concurrency: number, codec: 'lean' | 'node' = 'lean'): Case {
+/** Another build of tack to measure beside this one in the same run (a checkout with `dist/` built). */
+interface OtherBuild {
+  label: string;
+  bin: string;
+}
+
+function tackGateway(concurrency: number, codec: 'lean' | 'node' = 'lean', build?: OtherBuild): Case {
   return {
-    name: concurrency > 1 ? `tack gateway (--concurrency ${concurrency})` : codec === 'node' ? 'tack gateway (node:http codec)' : 'tack gateway',
+    name: build ? `tack gateway (${build.label})` : concurrency > 1 ? `tack gateway (--concurrency ${concurrency})` : codec === 'node' ? 'tack gateway (node:http codec)' : 'tack gateway',
     async start(up, dir) {
       const manifests = `${serviceEntries(up)}---
 apiVersion: networking.istio.io/v1
@@ -204,7 +211,7 @@ spec:
     - destination: {host: upstream-b.bench}
       weight: 25
 `;
-      const t = await tackUp(dir, manifests, [...(concurrency > 1 ? ['--proxy-concurrency', String(concurrency)] : []), ...(codec === 'node' ? ['--proxy-http-codec', 'node'] : [])]);
+      const t = await tackUp(dir, manifests, [...(concurrency > 1 ? ['--proxy-concurrency', String(concurrency)] : []), ...(codec === 'node' ? ['--proxy-http-codec', 'node'] : [])], build?.bin);
       const gateway = (await t.pods()).find((p) => p.namespace === 'istio-system');
       return { url: `http://127.0.0.1:${t.http}/`, pids: () => proxyPids(gateway), stop: () => t.s.stop() };
     },
@@ -212,6 +219,20 @@ spec:
 }
 
 export const tackGateway1 = tackGateway(1);
+/**
+ * The gateway of an earlier build, from `TACK_BENCH_BASELINE=DIR` (a checkout of that commit with
+ * `npm ci && npm run build` done): interleaved with this build's, so a change's cost is measured on
+ * the same machine in the same minutes rather than against an older report.
+ */
+export function tackGatewayBaseline(dir: string): Case {
+  let label = 'baseline';
+  try {
+    label = `baseline ${execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()}`;
+  } catch {
+    // not a git checkout: keep the plain label
+  }
+  return tackGateway(1, 'lean', { label, bin: join(dir, 'dist', 'cli', 'main.js') });
+}
 export const tackGateway2 = tackGateway(2);
 /** The same gateway on Node's own HTTP server: what the lean codec buys. */
 export const tackGatewayNode = tackGateway(1, 'node');

@@ -7,7 +7,7 @@ import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { ensureTools, cpuSeconds, memoryMb } from './tools.js';
 import { wrk, hey } from './load.js';
-import { startUpstream, direct, nginxSplit, haproxySplit, floorNet, floorHttp, tackGateway1, tackGateway2, tackGatewayNode, tackSidecars, REPO, type Case } from './cases.js';
+import { startUpstream, direct, nginxSplit, haproxySplit, floorNet, floorHttp, tackGateway1, tackGateway2, tackGatewayNode, tackGatewayBaseline, tackSidecars, REPO, type Case } from './cases.js';
 import { benchControlPlane } from './control-plane.js';
 
 const args = process.argv.slice(2);
@@ -101,7 +101,8 @@ const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
 async function main(): Promise<void> {
   ensureTools(log);
   const dir = mkdtempSync(join(tmpdir(), 'tack-bench-'));
-  const all: Case[] = [direct, nginxSplit, haproxySplit, floorNet, floorHttp, tackGateway1, tackGatewayNode, tackGateway2, tackSidecars];
+  const baseline = process.env['TACK_BENCH_BASELINE'];
+  const all: Case[] = [direct, nginxSplit, haproxySplit, floorNet, floorHttp, tackGateway1, ...(baseline ? [tackGatewayBaseline(baseline)] : []), tackGatewayNode, tackGateway2, tackSidecars];
   const cases = only ? all.filter((c) => c.name === 'direct' || c.name === 'nginx' || only.some((o) => c.name.includes(o))) : all;
   const samples = new Map<string, Sample[]>();
   const upstream = await startUpstream(dir);
