@@ -31,8 +31,34 @@ export interface ProxyConfig {
 
 export type ListenerProtocol = 'HTTP' | 'TCP';
 
-/** How bytes reach a listener: in the clear today; TLS and mutual TLS are the next transports. */
-export type ListenerTransport = 'plain';
+/**
+ * How bytes reach a listener: `plain`; `mtls`, Istio's mutual TLS with the proxy's workload
+ * certificate, the only transport a STRICT PeerAuthentication leaves (a plaintext connection is
+ * reset); `permissive`, mutual TLS or plaintext on one port, told apart by the first byte.
+ */
+export type ListenerTransport = 'plain' | 'mtls' | 'permissive';
+
+/**
+ * TLS from the proxy to a cluster's endpoints (DestinationRule `trafficPolicy.tls`). ISTIO_MUTUAL
+ * uses the proxy's own workload certificate and the mesh root; SIMPLE and MUTUAL carry their PEMs
+ * (read by the control plane from the files or the `credentialName` Secret).
+ */
+export interface UpstreamTlsConfig {
+  mode: 'ISTIO_MUTUAL' | 'SIMPLE' | 'MUTUAL';
+  /** The SNI sent; ISTIO_MUTUAL's default is `outbound_.PORT_.SUBSET_.FQDN`. */
+  sni?: string;
+  /** Names the server's certificate must carry (URI or DNS SANs); empty: any the roots vouch for. */
+  subjectAltNames?: string[];
+  /** SIMPLE/MUTUAL: skip verifying the server's certificate. */
+  insecureSkipVerify?: boolean;
+  /** SIMPLE/MUTUAL: the roots to verify the server with; absent, the system's. */
+  caCertificates?: string;
+  /** MUTUAL: the client certificate chain and key presented to the server. */
+  clientCertificate?: string;
+  privateKey?: string;
+  /** ALPN offered, as Envoy's clusters offer it (`istio-http/1.1`, `istio`, ... for Istio's mTLS). */
+  alpn?: string[];
+}
 
 /**
  * HTTP filters a listener runs before the router, named as Envoy names them. Each reads its
@@ -194,6 +220,13 @@ export interface ClusterConfig {
   port: number;
   subset?: string;
   lb: LbPolicy;
+  /** TLS to every endpoint (a DestinationRule's tls); absent: plaintext, or auto mTLS below. */
+  tls?: UpstreamTlsConfig;
+  /**
+   * Istio's automatic mTLS: endpoints marked `tlsMode: 'istio'` (a sidecar that accepts mTLS on that
+   * port) get this ISTIO_MUTUAL setting; the others plaintext. Absent when a DestinationRule sets tls.
+   */
+  autoMtls?: UpstreamTlsConfig;
   consistentHash?: ConsistentHashConfig;
   /** Circuit breaker limits; absent fields mean Envoy's defaults. */
   connectionPool?: ConnectionPoolConfig;
@@ -243,6 +276,8 @@ export interface EndpointConfig {
   weight: number;
   /** `region/zone/subzone`, when the pod has topology labels. */
   locality?: string;
+  /** `istio`: the endpoint's sidecar accepts Istio's mTLS on this port (auto mTLS uses it). */
+  tlsMode?: 'istio';
 }
 
 /**

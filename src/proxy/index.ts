@@ -9,6 +9,7 @@ import { ClusterStates } from './runtime/cluster-state.js';
 import { systemClock, type Clock } from './clock.js';
 import { startAdmin } from './admin.js';
 import type { CodecTimeouts } from './h1/timeouts.js';
+import { WorkloadSecrets, type WorkloadCertificate } from './tls/workload-secrets.js';
 
 export interface ProxyOptions {
   control: string;
@@ -23,6 +24,8 @@ export interface ProxyOptions {
   httpCodec?: HttpCodec;
   /** Envoy's stream idle and request headers timeouts, for either codec (defaults when absent). */
   codecTimeouts?: CodecTimeouts;
+  /** A workload certificate to start with (Istio's mTLS); the control plane's CA issues it otherwise. */
+  workloadCertificate?: WorkloadCertificate;
 }
 
 export interface RunningProxy {
@@ -36,6 +39,8 @@ const EMPTY_NODE: ProxyNode = { id: '', role: 'sidecar', pod: '', namespace: '',
 /** A proxy's serving part: applies configurations to listeners; fed by a ConfigSource or by a primary process. */
 export interface ProxyCore {
   apply(config: ProxyConfig): Promise<void>;
+  /** Installs a (renewed) workload certificate: new connections use it, open ones keep theirs. */
+  setWorkloadCertificate(cert: WorkloadCertificate): void;
   current(): ProxyConfig | undefined;
   stop(): Promise<void>;
 }
@@ -46,6 +51,8 @@ export function createProxyCore(opts: Omit<ProxyOptions, 'control' | 'namespace'
   const hosts = new UpstreamHosts(clock);
   const states = new ClusterStates(clock);
   let runtime: ProxyRuntime | undefined;
+  const secrets = new WorkloadSecrets();
+  if (opts.workloadCertificate) secrets.set(opts.workloadCertificate);
   const admin = opts.adminPort !== undefined ? startAdmin(opts.adminPort, () => runtime) : undefined;
   const listeners = new ListenerManager(
     () => runtime as ProxyRuntime,
@@ -53,12 +60,12 @@ export function createProxyCore(opts: Omit<ProxyOptions, 'control' | 'namespace'
     () => runtime?.config.node ?? EMPTY_NODE,
     opts.accessLog,
     opts.httpCodec ?? 'lean',
-    opts.codecTimeouts ? { timeouts: opts.codecTimeouts } : {},
+    { ...(opts.codecTimeouts ? { timeouts: opts.codecTimeouts } : {}), secrets },
   );
   return {
     async apply(config) {
       // Everything that can refuse the version (filters, route tables, ports) runs before it is served.
-      const next = new ProxyRuntime(config, hosts, states, clock);
+      const next = new ProxyRuntime(config, hosts, states, clock, secrets);
       const previous = runtime;
       await listeners.reconcile(config.listeners, () => {
         runtime = next;
@@ -67,6 +74,7 @@ export function createProxyCore(opts: Omit<ProxyOptions, 'control' | 'namespace'
       states.retainOnly(new Set(next.clusters.keys()));
       if (!previous) log(`serving config version ${config.version}: ${config.listeners.map((l) => `${l.name}@${l.port}`).join(', ')}`);
     },
+    setWorkloadCertificate: (cert) => secrets.set(cert),
     current: () => runtime?.config,
     async stop() {
       admin?.close();

@@ -1,6 +1,7 @@
 /**
  * What serves a listener's connections, by transport and protocol: one small table instead of an
- * `if` chain. TLS and mutual TLS transports, and HTTP/2, are rows to add here.
+ * `if` chain. A transport (plain, Istio's mTLS, permissive) turns an accepted socket into the
+ * stream the protocol's handler (HTTP/1.1 on either codec, TCP) reads; HTTP/2 is a row to add.
  */
 import http from 'node:http';
 import type net from 'node:net';
@@ -13,6 +14,8 @@ import { NodeRequest, type TunnelledSocket } from './http/node-adapter.js';
 import { NodeIdleResponse, resolveTimeouts, type CodecTimeouts } from './h1/timeouts.js';
 import { runNetworkChain, type NetworkChain } from './tcp/network-chain.js';
 import { proxyTcp } from './tcp/tcp-proxy.js';
+import { terminateMtls } from './tls/downstream-tls.js';
+import type { WorkloadSecrets } from './tls/workload-secrets.js';
 
 /** Which HTTP/1.1 implementation serves the listeners: tack's lean codec, or Node's `http` server. */
 export type HttpCodec = 'lean' | 'node';
@@ -30,6 +33,8 @@ export interface HandlerOptions {
   codec: HttpCodec;
   /** Stream idle and request headers timeouts (Envoy's); defaults when absent. */
   timeouts?: CodecTimeouts;
+  /** The proxy's workload certificate, for listeners that terminate Istio's mTLS. */
+  secrets?: WorkloadSecrets;
 }
 
 type HandlerFactory = (ctx: ListenerContext, opts: HandlerOptions) => ConnectionHandler;
@@ -90,11 +95,22 @@ function nodeHttp(ctx: ListenerContext, opts: HandlerOptions): ConnectionHandler
 
 const HTTP_CODECS: Record<HttpCodec, HandlerFactory> = { lean: leanHttp, node: nodeHttp };
 
-const LISTENER_KINDS: Record<ListenerTransport, Record<ListenerProtocol, HandlerFactory>> = {
-  plain: {
-    HTTP: (ctx, opts) => HTTP_CODECS[opts.codec](ctx, opts),
-    TCP: tcpHandler,
-  },
+const PROTOCOLS: Record<ListenerProtocol, HandlerFactory> = {
+  HTTP: (ctx, opts) => HTTP_CODECS[opts.codec](ctx, opts),
+  TCP: tcpHandler,
+};
+
+type Transport = (handler: ConnectionHandler, ctx: ListenerContext, opts: HandlerOptions) => ConnectionHandler;
+
+const mutualTls = (permissive: boolean): Transport => (handler, ctx, opts) => ({
+  ...handler,
+  accept: terminateMtls((s) => handler.accept(s), { secrets: () => opts.secrets, clock: ctx.current().clock, permissive }),
+});
+
+const TRANSPORTS: Record<ListenerTransport, Transport> = {
+  plain: (handler) => handler,
+  mtls: mutualTls(false),
+  permissive: mutualTls(true),
 };
 
 /** A listener's kind: a change of kind on a kept port swaps the handler, not the bound socket. */
@@ -104,8 +120,8 @@ export function kindOf(l: ListenerConfig): string {
 
 /** The handler factory for a listener, or an error naming what this proxy cannot serve. */
 export function handlerFactoryFor(l: ListenerConfig): HandlerFactory {
-  const byProtocol = LISTENER_KINDS[l.transport ?? 'plain'] as Record<ListenerProtocol, HandlerFactory> | undefined;
-  const factory = byProtocol?.[l.protocol];
-  if (!factory) throw new Error(`listener ${l.name}: transport ${String(l.transport)} with protocol ${String(l.protocol)} is not supported by this proxy`);
-  return factory;
+  const transport = TRANSPORTS[l.transport ?? 'plain'] as Transport | undefined;
+  const protocol = PROTOCOLS[l.protocol] as HandlerFactory | undefined;
+  if (!transport || !protocol) throw new Error(`listener ${l.name}: transport ${String(l.transport)} with protocol ${String(l.protocol)} is not supported by this proxy`);
+  return (ctx, opts) => transport(protocol(ctx, opts), ctx, opts);
 }

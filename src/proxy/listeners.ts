@@ -110,6 +110,7 @@ export class ListenerManager {
       },
       current: this.current,
       hosts: this.hosts,
+      ...(this.httpOptions.secrets ? { secrets: this.httpOptions.secrets } : {}),
       ...(this.onComplete ? { onComplete: this.onComplete } : {}),
     };
   }

@@ -10,6 +10,7 @@ import { H1Parser, HttpParseError, type ParsedHead } from './parser.js';
 import { headerLines } from './serialize.js';
 import type { BodySource } from '../http/downstream.js';
 import { IncomingBody } from './incoming-body.js';
+import type { UpstreamTransport } from '../tls/upstream-tls.js';
 
 export interface UpstreamRequest {
   method: string;
@@ -57,6 +58,8 @@ export class UpstreamPool {
     readonly address: string,
     readonly port: number,
     readonly clock: Clock = systemClock,
+    /** TLS to the host (Istio's mTLS, or origination); plaintext when absent. */
+    readonly transport?: UpstreamTransport,
   ) {}
 
   request(req: UpstreamRequest, callbacks: ExchangeCallbacks): UpstreamExchange {
@@ -133,12 +136,13 @@ class UpstreamConnection {
       body: (chunk) => this.response?.body.deliver(chunk),
       complete: () => this.onComplete(),
     });
-    this.socket = net.connect({ host: pool.address, port: pool.port, noDelay: true });
+    this.socket = pool.transport ? pool.transport.connect(pool.address, pool.port) : net.connect({ host: pool.address, port: pool.port, noDelay: true });
     this.connectTimer = pool.clock.setTimeout(() => {
       this.connectTimer = undefined;
       this.socket.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' }));
     }, connectTimeoutMs);
-    this.socket.once('connect', () => {
+    // Over TLS the connection is usable once the handshake is done: a failed handshake is a connect failure, as in Envoy.
+    this.socket.once(pool.transport ? 'secureConnect' : 'connect', () => {
       this.connected = true;
       this.connectTimer?.cancel();
       this.connectTimer = undefined;

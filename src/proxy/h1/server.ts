@@ -84,12 +84,15 @@ class LeanRequest implements DownstreamRequest {
   readonly keepAlive: boolean;
   readonly body: IncomingBody;
 
+  readonly socket: net.Socket;
+
   constructor(
     head: ParsedHead,
     conn: ServerConnection,
     readonly remoteAddress: string,
     readonly tunnelPort: number | undefined,
   ) {
+    this.socket = conn.socket;
     this.method = head.method;
     this.url = head.url;
     this.headers = head.headers;

@@ -3,6 +3,7 @@
  * HTTP/1.1 codec (`src/proxy/h1/`) on the hot path, or Node's `http` server where it is chosen.
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type net from 'node:net';
 import type { ResponseFlag } from './local-reply.js';
 
 /** A body arriving in chunks: bytes flow after `start`, and stop while paused. */
@@ -25,6 +26,8 @@ export interface DownstreamRequest {
   /** Lower-case names; duplicates combined as Node combines them. The request path may edit it. */
   readonly headers: IncomingHttpHeaders;
   readonly remoteAddress: string;
+  /** The connection the request came on (a TLSSocket when the listener terminated mTLS). */
+  readonly socket: net.Socket;
   /** Set when the request came through a CONNECT tunnel: the port the tunnel was opened to. */
   readonly tunnelPort: number | undefined;
   readonly hasBody: boolean;

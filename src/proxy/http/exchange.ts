@@ -16,6 +16,7 @@ import type { RequestLog } from './request-log.js';
 import type { RequestTarget, RouteSelection } from './route-selection.js';
 import { applyResponseOps } from './headers.js';
 import { localReplyHeaders, type LocalReply } from './local-reply.js';
+import { peerIdentity, type PeerIdentity } from '../tls/peer-identity.js';
 
 /** A listener's chain as one configuration version holds it: its filters, then the router. */
 export interface HttpChain {
@@ -46,6 +47,11 @@ export class Exchange {
 
   get clock(): Clock {
     return this.runtime.clock;
+  }
+
+  /** The caller's certificate identity, when it came over mutual TLS (read once per connection). */
+  get peer(): PeerIdentity | undefined {
+    return peerIdentity(this.req.socket);
   }
 
   get route(): CompiledRoute | undefined {

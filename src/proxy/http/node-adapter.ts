@@ -3,6 +3,7 @@
  * (`tack proxy --http-codec node`), and the reference the lean codec's conformance suite compares with.
  */
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type net from 'node:net';
 import type { BodySink, BodySource, DownstreamRequest, DownstreamResponse } from './downstream.js';
 
 /** A request arriving through a CONNECT tunnel carries the tunnel's target port. */
@@ -50,6 +51,10 @@ export class NodeRequest implements DownstreamRequest {
 
   get remoteAddress(): string {
     return this.req.socket.remoteAddress ?? '';
+  }
+
+  get socket(): net.Socket {
+    return this.req.socket;
   }
 
   get tunnelPort(): number | undefined {

@@ -2,6 +2,7 @@
 import type { ListenerConfig, ProxyNode } from '../../compile/config.js';
 import type { ProxyRuntime } from '../runtime/proxy-runtime.js';
 import type { UpstreamHosts } from '../runtime/upstream.js';
+import type { WorkloadSecrets } from '../tls/workload-secrets.js';
 
 export interface ListenerContext {
   listener: ListenerConfig;
@@ -9,6 +10,8 @@ export interface ListenerContext {
   current(): ProxyRuntime;
   hosts: UpstreamHosts;
   node: ProxyNode;
+  /** The proxy's workload certificate, when it has one (its identity is XFCC's `By`). */
+  secrets?: WorkloadSecrets;
   /** Called once per finished request (access log and metrics hang here). */
   onComplete?: (entry: RequestLogEntry) => void;
 }

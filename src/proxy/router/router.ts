@@ -8,6 +8,7 @@ import type { RetryPolicyConfig, RouteActionConfig } from '../../compile/config.
 import type { Exchange } from '../http/exchange.js';
 import { REPLIES } from '../http/local-reply.js';
 import { applyRequestOps, cookieValue, forwardableHeaders, headerString } from '../http/headers.js';
+import { xfccElement } from '../tls/peer-identity.js';
 import type { RequestTarget } from '../http/route-selection.js';
 import { hostOf, pickWeighted, type CompiledRoute } from '../runtime/route-table.js';
 import { RuntimeCluster, type HashInputs } from '../runtime/cluster.js';
@@ -100,9 +101,28 @@ function hashInputsOf(ex: Exchange): HashInputs {
   };
 }
 
+const XFCC = 'x-forwarded-client-cert';
+
+/**
+ * `X-Forwarded-Client-Cert` as Istio's sidecars set it: inbound, a caller that presented a mesh
+ * certificate gets its element appended (Envoy's APPEND_FORWARD); a caller without one cannot pass
+ * the header on at all, so an app can trust it (Envoy removes it unless the connection is mTLS).
+ */
+function clientCertHeader(ex: Exchange, headers: OutgoingHttpHeaders): void {
+  const peer = ex.listener.direction === 'inbound' ? ex.peer : undefined;
+  if (!peer) {
+    delete headers[XFCC];
+    return;
+  }
+  const element = xfccElement(ex.ctx.secrets?.principal, peer);
+  const prior = headerString(ex.req.headers, XFCC);
+  headers[XFCC] = prior ? `${prior},${element}` : element;
+}
+
 function upstreamHeaders(ex: Exchange): OutgoingHttpHeaders {
   const req = ex.req;
   const headers = forwardableHeaders(req.headers);
+  clientCertHeader(ex, headers);
   headers.host = ex.target.authority;
   if (headers['x-forwarded-proto'] === undefined) headers['x-forwarded-proto'] = 'http';
   if (ex.listener.direction === 'gateway') {
@@ -142,6 +162,7 @@ function forwardPlain(ex: Exchange, clusterName: string): void {
   }
   const headers = forwardableHeaders(ex.req.headers);
   if (headers['x-forwarded-proto'] === undefined) headers['x-forwarded-proto'] = 'http';
+  clientCertHeader(ex, headers);
   forward(ex, plainPlan(ex, cluster, headers));
 }
 

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { ClusterConfig, EndpointConfig } from '../../compile/config.js';
 import type { UpstreamHost, UpstreamHosts } from './upstream.js';
+import type { UpstreamTransport } from '../tls/upstream-tls.js';
 import type { ClusterState } from './cluster-state.js';
 import type { Clock } from '../clock.js';
 
@@ -33,8 +34,9 @@ export class RuntimeCluster {
     readonly state?: ClusterState,
     /** The proxy's own locality, for locality failover. */
     private readonly locality?: string,
+    transportOf: (e: EndpointConfig) => UpstreamTransport | undefined = () => undefined,
   ) {
-    this.endpoints = config.endpoints.map((e) => ({ host: hosts.get(e.address, e.port), config: e }));
+    this.endpoints = config.endpoints.map((e) => ({ host: hosts.get(e.address, e.port, transportOf(e)), config: e }));
   }
 
   /** Endpoints in the nearest locality that has any: same subzone, zone, region, then anywhere. */

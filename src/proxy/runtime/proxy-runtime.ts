@@ -1,5 +1,5 @@
 /** One configuration version, ready to serve: route tables, clusters and filter chains built once, then read-only. */
-import type { ListenerConfig, ProxyConfig } from '../../compile/config.js';
+import type { ClusterConfig, EndpointConfig, ListenerConfig, ProxyConfig, UpstreamTlsConfig } from '../../compile/config.js';
 import { RouteTable } from './route-table.js';
 import { RuntimeCluster } from './cluster.js';
 import type { UpstreamHosts } from './upstream.js';
@@ -8,6 +8,8 @@ import { systemClock, type Clock } from '../clock.js';
 import { httpFilterChain } from '../filters/index.js';
 import type { HttpChain } from '../http/exchange.js';
 import { routeRequest } from '../router/router.js';
+import { upstreamTransport, type UpstreamTransport } from '../tls/upstream-tls.js';
+import type { WorkloadSecrets } from '../tls/workload-secrets.js';
 
 const NO_FILTERS: HttpChain = { filters: [], terminal: routeRequest };
 
@@ -15,20 +17,43 @@ export class ProxyRuntime {
   readonly routeTables = new Map<string, RouteTable>();
   readonly clusters = new Map<string, RuntimeCluster>();
   private readonly chains = new Map<string, HttpChain>();
+  private readonly transports = new Map<string, UpstreamTransport>();
 
   constructor(
     readonly config: ProxyConfig,
     hosts: UpstreamHosts,
     readonly states: ClusterStates = new ClusterStates(systemClock),
     readonly clock: Clock = systemClock,
+    private readonly secrets?: WorkloadSecrets,
   ) {
     for (const [name, table] of Object.entries(config.routes)) this.routeTables.set(name, new RouteTable(table));
-    for (const [name, cluster] of Object.entries(config.clusters)) this.clusters.set(name, new RuntimeCluster(cluster, hosts, clock, states.for(cluster), config.node.locality));
+    for (const [name, cluster] of Object.entries(config.clusters)) this.clusters.set(name, new RuntimeCluster(cluster, hosts, clock, states.for(cluster), config.node.locality, this.transportsOf(cluster)));
     for (const l of config.listeners) {
       if (l.protocol !== 'HTTP') continue;
       const filters = httpFilterChain(l.httpFilters, l.name);
       this.chains.set(l.name, filters.length === 0 ? NO_FILTERS : { filters, terminal: routeRequest });
     }
+  }
+
+  private transport(tls: UpstreamTlsConfig): UpstreamTransport {
+    const made = upstreamTransport(tls, () => this.secrets);
+    const known = this.transports.get(made.key);
+    if (known) return known;
+    this.transports.set(made.key, made);
+    return made;
+  }
+
+  /** Which transport each endpoint of a cluster is reached with: the DestinationRule's tls, auto mTLS, or none. */
+  private transportsOf(cluster: ClusterConfig): (e: EndpointConfig) => UpstreamTransport | undefined {
+    if (cluster.tls) {
+      const t = this.transport(cluster.tls);
+      return () => t;
+    }
+    if (cluster.autoMtls) {
+      const t = this.transport(cluster.autoMtls);
+      return (e) => (e.tlsMode === 'istio' ? t : undefined);
+    }
+    return () => undefined;
   }
 
   get version(): string {
@@ -43,7 +68,7 @@ export class ProxyRuntime {
   /** Upstream host keys this version uses, so others can be closed. */
   hostKeys(): Set<string> {
     const keys = new Set<string>();
-    for (const c of this.clusters.values()) for (const e of c.endpoints) keys.add(e.host.key);
+    for (const c of this.clusters.values()) for (const e of c.endpoints) keys.add(e.host.poolKey);
     return keys;
   }
 }

@@ -4,6 +4,7 @@
  */
 import { UpstreamPool } from '../h1/client.js';
 import type { Clock } from '../clock.js';
+import type { UpstreamTransport } from '../tls/upstream-tls.js';
 
 export class UpstreamHost {
   /** Requests in flight to this host, for least-request balancing. */
@@ -14,17 +15,24 @@ export class UpstreamHost {
   readonly pool: UpstreamPool;
   /** `address:port`, the host's name in breakers, outlier records and logs. */
   readonly key: string;
+  /** The key plus the transport: a TLS and a plaintext pool to one address are two hosts. */
+  readonly poolKey: string;
 
   constructor(
     readonly address: string,
     readonly port: number,
     clock: Clock,
+    readonly transport?: UpstreamTransport,
   ) {
     this.createdAt = clock.now();
-    this.pool = new UpstreamPool(address, port, clock);
+    this.pool = new UpstreamPool(address, port, clock, transport);
     this.key = `${address}:${port}`;
+    this.poolKey = poolKeyOf(this.key, transport);
   }
+}
 
+function poolKeyOf(key: string, transport: UpstreamTransport | undefined): string {
+  return transport ? `${key}|${transport.key}` : key;
 }
 
 export class UpstreamHosts {
@@ -32,17 +40,17 @@ export class UpstreamHosts {
 
   constructor(private readonly clock: Clock) {}
 
-  get(address: string, port: number): UpstreamHost {
-    const key = `${address}:${port}`;
+  get(address: string, port: number, transport?: UpstreamTransport): UpstreamHost {
+    const key = poolKeyOf(`${address}:${port}`, transport);
     let h = this.hosts.get(key);
     if (!h) {
-      h = new UpstreamHost(address, port, this.clock);
+      h = new UpstreamHost(address, port, this.clock, transport);
       this.hosts.set(key, h);
     }
     return h;
   }
 
-  /** Closes idle connections of hosts no current configuration names. */
+  /** Closes idle connections of hosts (by pool key) no current configuration names. */
   retainOnly(keys: ReadonlySet<string>): void {
     for (const [key, host] of this.hosts) {
       if (keys.has(key) || host.active > 0) continue;
