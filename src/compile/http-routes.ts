@@ -131,8 +131,15 @@ function lowerKeys(m: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(m).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
+/** What Istio's nil Envoy retry policy means: the request is tried once. */
+export const NO_RETRY_POLICY: RetryPolicyConfig = { attempts: 0, retryOn: [], retriableStatusCodes: [], retryOtherHosts: false };
+
 export function retryPolicy(r: HTTPRoute['retries']): RetryPolicyConfig {
   if (!r) return DEFAULT_RETRY_POLICY;
+  // Only a missing retries block gets the default 2 attempts: a block without `attempts` reads as
+  // 0, which Istio takes as "retries off" whatever retryOn says (pilot/pkg/networking/core/route/retry/retry.go, ConvertPolicy).
+  const attempts = r.attempts ?? 0;
+  if (attempts <= 0) return NO_RETRY_POLICY;
   const conditions = (r.retryOn ?? DEFAULT_RETRY_POLICY.retryOn.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
   const codes = conditions.filter((c) => /^\d{3}$/.test(c)).map(Number);
   const retryOn = conditions.filter((c) => !/^\d{3}$/.test(c));
@@ -140,7 +147,7 @@ export function retryPolicy(r: HTTPRoute['retries']): RetryPolicyConfig {
   const perTry = msOf(r.perTryTimeout);
   const backoff = msOf(r.backoff);
   return {
-    attempts: r.attempts ?? DEFAULT_RETRY_POLICY.attempts,
+    attempts,
     ...(perTry !== undefined ? { perTryTimeoutMs: perTry } : {}),
     retryOn,
     retriableStatusCodes: codes,

@@ -143,7 +143,10 @@ function routesFor(index: MeshIndex, key: string, service: RegistryService, port
   // cached: every compile that meets it must report it again.
   const translated = vs ? isolate<RouteConfig[] | undefined>(vs, skipped, () => translateHttpRoutes(vs, ctx), () => undefined) : undefined;
   if (vs && !translated) return [defaultRoute(service, port, namer)];
-  const routes = translated ?? [defaultRoute(service, port, namer)];
+  // A VirtualService none of whose routes applies to this caller and port (sourceLabels, port,
+  // gateways) leaves the service its default route, as if it had none: Istio builds no virtual host
+  // from it ("no routes matched" in BuildHTTPRoutesForVirtualService), so the service's own stays.
+  const routes = translated && translated.length > 0 ? translated : [defaultRoute(service, port, namer)];
   translations.set(index, cacheKey, { routes, reads, clusters: namer.asked });
   return routes;
 }
