@@ -240,6 +240,7 @@ export const FIELD_SUPPORT: Readonly<Record<string, Readonly<Record<string, Fiel
     'spec.egress': yes(t('src/compile/egress-scope.test.ts', './* is the workload namespace, ns/* another one')),
     'spec.egress[].hosts': yes(t('src/compile/egress-scope.test.ts', 'an exact dnsName imports that host from that namespace only')),
     'spec.egress[].port': partial('picks the services and the route table of that port; the sidecar keeps its one outbound listener', t('src/compile/egress-scope.test.ts', 'a port listener owns its route table')),
+    'spec.egress[].port.targetPort': { effect: 'no', note: 'no effect on sidecars, as in Istio' },
     'spec.egress[].bind': pending((v) => `egress bind ${String(v)}`),
     'spec.egress[].captureMode': pending((v) => `egress captureMode ${String(v)}`),
     'spec.ingress': pending((v) => `ingress (${count(v, 'listener')})`),
