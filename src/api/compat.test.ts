@@ -63,6 +63,7 @@ describe('docs/compatibility.md', () => {
     ['DestinationRule', 'spec.subsets[].name'],
     ['ServiceEntry', 'spec.ports[].number'],
     ['Sidecar', 'spec.workloadSelector.labels'],
+    ['Sidecar', 'spec.egress[].hosts'],
   ])('%s %s takes effect: a field inside a list inherits from the list, not from what holds it', (kind, path) => {
     expect(supportFor(kind, path).effect).toBe('yes');
   });
@@ -72,7 +73,7 @@ describe('docs/compatibility.md', () => {
     ['DestinationRule', 'spec.subsets[].trafficPolicy.tls.mode'],
     ['DestinationRule', 'spec.subsets[].trafficPolicy.tunnel.protocol'],
     ['Gateway', 'spec.servers[].bind'],
-    ['Sidecar', 'spec.egress[].hosts'],
+    ['Sidecar', 'spec.egress[].bind'],
   ])('%s %s does not take effect', (kind, path) => {
     expect(supportFor(kind, path).effect).toBe('no');
   });

@@ -236,8 +236,13 @@ export const FIELD_SUPPORT: Readonly<Record<string, Readonly<Record<string, Fiel
   Sidecar: {
     'spec.workloadSelector': yes(t('src/compile/testdata/sidecar-scope.in.yaml', 'workloadSelector:')),
     'spec.outboundTrafficPolicy.mode': yes(t('test/integration/connect-tunnel.test.ts', 'answers 502 for a host outside the mesh under REGISTRY_ONLY')),
-    // Istio hides every service an egress listener does not name; tack's sidecars still see them all.
-    'spec.egress': pending((v) => `egress (${count(v, 'listener')})`),
+    // Egress hosts scope the services, VirtualServices and clusters a sidecar gets (compile/egress-scope.ts).
+    'spec.egress': yes(t('src/compile/egress-scope.test.ts', './* is the workload namespace, ns/* another one')),
+    'spec.egress[].hosts': yes(t('src/compile/egress-scope.test.ts', 'an exact dnsName imports that host from that namespace only')),
+    'spec.egress[].port': partial('picks the services and the route table of that port; the sidecar keeps its one outbound listener', t('src/compile/egress-scope.test.ts', 'a port listener owns its route table')),
+    'spec.egress[].port.targetPort': { effect: 'no', note: 'no effect on sidecars, as in Istio' },
+    'spec.egress[].bind': pending((v) => `egress bind ${String(v)}`),
+    'spec.egress[].captureMode': pending((v) => `egress captureMode ${String(v)}`),
     'spec.ingress': pending((v) => `ingress (${count(v, 'listener')})`),
     'spec.inboundConnectionPool': pending(() => 'inboundConnectionPool'),
     'spec.outboundTrafficPolicy.egressProxy': pending((v) => `outboundTrafficPolicy.egressProxy ${str(obj(v).host) ?? ''}`.trim()),

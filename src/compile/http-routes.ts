@@ -11,6 +11,7 @@ import type { ClusterNamer } from './clusters.js';
 import { outboundClusterName } from './clusters.js';
 import type { MeshIndex, VirtualServiceResource } from './mesh-index.js';
 import { resolveHost } from '../api/hosts.js';
+import { findDelegate, mergeDelegates, type DelegateRead } from './delegates.js';
 
 /** Istio's default retry policy (1.24+): 2 attempts on connection-level failures, not on 503. */
 export const DEFAULT_RETRY_POLICY: RetryPolicyConfig = {
@@ -41,7 +42,7 @@ export interface RouteReads {
   /** Destination hosts, resolved, and the ports of the service each names ('-' for none). */
   hosts: Map<string, string>;
   /** Delegate references and the VirtualService each found. */
-  delegates: { name: string | undefined; namespace: string; found: VirtualServiceResource | undefined }[];
+  delegates: DelegateRead[];
 }
 
 export function newRouteReads(): RouteReads {
@@ -50,10 +51,6 @@ export function newRouteReads(): RouteReads {
 
 function portsOf(service: RegistryService | undefined): string {
   return service ? service.ports.map((p) => p.port).join(',') : '-';
-}
-
-function findDelegate(index: MeshIndex, name: string | undefined, namespace: string): VirtualServiceResource | undefined {
-  return index.virtualServices.find((v) => v.name === name && (v.namespace ?? 'default') === namespace && (v.object.spec.hosts ?? []).length === 0);
 }
 
 /** Do the lookups recorded in `reads` give the same answers in `index`? */
@@ -85,12 +82,14 @@ function gatewayRefMatches(ref: string, vsNamespace: string, gateways: RouteCont
 
 /** Does a match block apply to this proxy and port at all? Conditions on the caller are decided here. */
 function matchApplies(m: HTTPMatchRequest, vsNamespace: string, ctx: RouteContext): boolean {
-  if (m.gateways && m.gateways.length > 0 && !m.gateways.some((g) => gatewayRefMatches(g, vsNamespace, ctx.gateways))) return false;
-  if (m.port !== undefined && m.port !== ctx.port) return false;
+  if (m.port !== undefined && m.port !== 0 && m.port !== ctx.port) return false;
+  // A block that names gateways is decided by them alone: Istio's sourceMatchHTTP does not look at
+  // sourceLabels or sourceNamespace then (pilot/pkg/networking/core/route/route.go).
+  if (m.gateways && m.gateways.length > 0) return m.gateways.some((g) => gatewayRefMatches(g, vsNamespace, ctx.gateways));
   if (m.sourceLabels) {
     for (const [k, v] of Object.entries(m.sourceLabels)) if (ctx.node.labels[k] !== v) return false;
   }
-  if (m.sourceNamespace !== undefined && m.sourceNamespace !== ctx.node.namespace) return false;
+  if (m.sourceNamespace !== undefined && m.sourceNamespace !== '' && m.sourceNamespace !== ctx.node.namespace) return false;
   return true;
 }
 
@@ -131,8 +130,15 @@ function lowerKeys(m: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(m).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
+/** What Istio's nil Envoy retry policy means: the request is tried once. */
+export const NO_RETRY_POLICY: RetryPolicyConfig = { attempts: 0, retryOn: [], retriableStatusCodes: [], retryOtherHosts: false };
+
 export function retryPolicy(r: HTTPRoute['retries']): RetryPolicyConfig {
   if (!r) return DEFAULT_RETRY_POLICY;
+  // Only a missing retries block gets the default 2 attempts: a block without `attempts` reads as
+  // 0, which Istio takes as "retries off" whatever retryOn says (pilot/pkg/networking/core/route/retry/retry.go, ConvertPolicy).
+  const attempts = r.attempts ?? 0;
+  if (attempts <= 0) return NO_RETRY_POLICY;
   const conditions = (r.retryOn ?? DEFAULT_RETRY_POLICY.retryOn.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
   const codes = conditions.filter((c) => /^\d{3}$/.test(c)).map(Number);
   const retryOn = conditions.filter((c) => !/^\d{3}$/.test(c));
@@ -140,7 +146,7 @@ export function retryPolicy(r: HTTPRoute['retries']): RetryPolicyConfig {
   const perTry = msOf(r.perTryTimeout);
   const backoff = msOf(r.backoff);
   return {
-    attempts: r.attempts ?? DEFAULT_RETRY_POLICY.attempts,
+    attempts,
     ...(perTry !== undefined ? { perTryTimeoutMs: perTry } : {}),
     retryOn,
     retriableStatusCodes: codes,
@@ -178,10 +184,7 @@ function weightedClusters(dests: readonly HTTPRouteDestination[], vsNamespace: s
 }
 
 function actionOf(route: HTTPRoute, vsNamespace: string, ctx: RouteContext): RouteActionConfig | undefined {
-  if (route.directResponse) {
-    const body = route.directResponse.body?.string ?? (route.directResponse.body?.bytes ? Buffer.from(route.directResponse.body.bytes, 'base64').toString('utf8') : undefined);
-    return { kind: 'direct', status: route.directResponse.status, ...(body !== undefined ? { body } : {}) };
-  }
+  // A redirect wins over a direct response, as in Istio's TranslateRoute (a delegate route can hold both, one inherited).
   if (route.redirect) {
     const r = route.redirect;
     return {
@@ -193,6 +196,10 @@ function actionOf(route: HTTPRoute, vsNamespace: string, ctx: RouteContext): Rou
       ...(r.derivePort ? { derivePort: r.derivePort } : {}),
       ...(r.uri ? { path: r.uri } : {}),
     };
+  }
+  if (route.directResponse) {
+    const body = route.directResponse.body?.string ?? (route.directResponse.body?.bytes ? Buffer.from(route.directResponse.body.bytes, 'base64').toString('utf8') : undefined);
+    return { kind: 'direct', status: route.directResponse.status, ...(body !== undefined ? { body } : {}) };
   }
   if (route.route && route.route.length > 0) {
     const clusters = weightedClusters(route.route, vsNamespace, ctx).filter((c) => c.weight > 0);
@@ -267,74 +274,20 @@ function corsOf(c: HTTPRoute['corsPolicy']): CorsConfig | undefined {
 }
 
 /**
- * Istio's stringMatchConflict: does the child's condition reach beyond the parent's? A child may
- * only narrow: an exact within the parent's prefix, a longer prefix, the same exact; regexes
- * cannot be compared, so a regex on either side with any condition on the other conflicts.
+ * Translates one VirtualService's HTTP routes, its delegates merged in (delegates.ts); match
+ * blocks that cannot apply to this proxy and port are dropped.
  */
-function stringMatchConflict(parent: StringMatch | undefined, child: StringMatch | undefined): boolean {
-  if (!parent || !child) return false;
-  const p = stringMatcher(parent);
-  const c = stringMatcher(child);
-  if (!p || !c) return false;
-  if ('regex' in p || 'regex' in c) return true;
-  if ('exact' in p) return !('exact' in c) || c.exact !== p.exact;
-  return !('prefix' in c ? c.prefix : c.exact).startsWith(p.prefix);
-}
-
-/** Istio's hasConflict: a delegate's match block that widens its parent's is dropped. */
-function matchConflict(parent: HTTPMatchRequest, child: HTTPMatchRequest): boolean {
-  const fields = ['uri', 'scheme', 'method', 'authority'] as const;
-  if (fields.some((f) => stringMatchConflict(parent[f], child[f]))) return true;
-  for (const group of ['headers', 'withoutHeaders', 'queryParams'] as const) {
-    for (const [k, v] of Object.entries(child[group] ?? {})) if (stringMatchConflict(parent[group]?.[k], v)) return true;
-  }
-  if ((parent.ignoreUriCase ?? false) !== (child.ignoreUriCase ?? false)) return true;
-  if (parent.port !== undefined && child.port !== undefined && parent.port !== child.port) return true;
-  return false;
-}
-
-/** A delegate's match block narrowed by its parent's: conditions of both apply; `null` when they conflict. */
-function mergeMatch(parent: HTTPMatchRequest | undefined, child: HTTPMatchRequest | undefined): HTTPMatchRequest | undefined | null {
-  if (!parent) return child;
-  if (!child) return parent;
-  if (matchConflict(parent, child)) return null;
-  return {
-    ...parent,
-    ...child,
-    ...(parent.headers || child.headers ? { headers: { ...(parent.headers ?? {}), ...(child.headers ?? {}) } } : {}),
-    ...(parent.queryParams || child.queryParams ? { queryParams: { ...(parent.queryParams ?? {}), ...(child.queryParams ?? {}) } } : {}),
-    ...(parent.withoutHeaders || child.withoutHeaders ? { withoutHeaders: { ...(parent.withoutHeaders ?? {}), ...(child.withoutHeaders ?? {}) } } : {}),
-  };
-}
-
-/** Translates one VirtualService's HTTP routes; match blocks that cannot apply to this proxy are dropped. */
 export function translateHttpRoutes(vs: VirtualServiceResource, ctx: RouteContext): RouteConfig[] {
-  return translateRoutes(vs, vs.object.spec.http ?? [], undefined, ctx, 0);
-}
-
-function translateRoutes(vs: VirtualServiceResource, routes: readonly HTTPRoute[], parentMatch: HTTPMatchRequest | undefined, ctx: RouteContext, depth: number): RouteConfig[] {
-  const vsNamespace = vs.namespace ?? 'default';
   const out: RouteConfig[] = [];
-  routes.forEach((route, i) => {
+  for (const { route, origin, label } of mergeDelegates(vs, ctx.index, ctx.reads?.delegates)) {
+    if (route.delegate) continue; // a delegate's own delegation: Istio follows one level only
+    const vsNamespace = origin.namespace ?? 'default';
     const ownBlocks = route.match && route.match.length > 0 ? route.match : [undefined];
-    const merged = ownBlocks.map((m) => mergeMatch(parentMatch, m)).filter((m): m is HTTPMatchRequest | undefined => m !== null);
-    if (merged.length === 0) return; // every match block of a delegate's route conflicts with its parent's: dropped, as Istio
-    const blocks = merged.filter((m) => m === undefined || matchApplies(m, vsNamespace, ctx));
-    if (route.delegate) {
-      // A delegate VirtualService's routes, each narrowed by this route's match (one level, as Istio allows).
-      let child: VirtualServiceResource | undefined;
-      if (depth === 0) {
-        const namespace = route.delegate.namespace ?? vsNamespace;
-        child = findDelegate(ctx.index, route.delegate.name, namespace);
-        ctx.reads?.delegates.push({ name: route.delegate.name, namespace, found: child });
-      }
-      if (!child) return;
-      for (const m of blocks) out.push(...translateRoutes(child, child.object.spec.http ?? [], m, ctx, depth + 1));
-      return;
-    }
+    const blocks = ownBlocks.filter((m) => m === undefined || matchApplies(m, vsNamespace, ctx));
+    // The action is made even when no block applies here: its clusters stay in the proxy's config, as before.
     const action = actionOf(route, vsNamespace, ctx);
-    if (!action) return;
-    const name = `${vsNamespace}/${vs.name}#${route.name ?? i}`;
+    if (!action || blocks.length === 0) continue;
+    const name = `${vsNamespace}/${origin.name}#${label}`;
     const headers = headerOps(route.headers);
     const fault = faultOf(route.fault);
     const mirrors = action.kind === 'forward' ? mirrorsOf(route, vsNamespace, ctx) : undefined;
@@ -343,7 +296,7 @@ function translateRoutes(vs: VirtualServiceResource, routes: readonly HTTPRoute[
     for (const m of blocks) {
       out.push({ name, match: m ? translateMatch(m) : {}, action, ...(headers ? { headers } : {}), ...(mirrors ? { mirrors } : {}), ...(filters ? { filters } : {}) });
     }
-  });
+  }
   return out;
 }
 

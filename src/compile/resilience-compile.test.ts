@@ -6,7 +6,7 @@ import { describe, it, expect } from 'vitest';
 import type { StoreSnapshot } from '../store/index.js';
 import type { ClusterConfig, ProxyConfig, RouteConfig } from './config.js';
 import { compileProxyConfig } from './index.js';
-import { DEFAULT_RETRY_POLICY } from './http-routes.js';
+import { DEFAULT_RETRY_POLICY, NO_RETRY_POLICY } from './http-routes.js';
 import { meshFromYaml } from '../../test/support/mesh-fixture.js';
 
 const FQDN = (name: string, ns = 'default'): string => `${name}.${ns}.svc.cluster.local`;
@@ -134,6 +134,10 @@ spec:
     match: [{uri: {prefix: /no-retry}}]
     route: [{destination: {host: reviews, subset: v2}}]
     retries: {attempts: 0}
+  - name: retries-on-without-attempts
+    match: [{uri: {prefix: /retry-on-only}}]
+    route: [{destination: {host: reviews, subset: v2}}]
+    retries: {retryOn: 5xx, perTryTimeout: 1s}
   - name: plain
     route: [{destination: {host: reviews, subset: v2}}]
 ---
@@ -346,7 +350,13 @@ describe('retries', () => {
 
   it('attempts 0 turns retries off', () => {
     const a = route(pp, 'retries-off').action;
-    expect(a.kind === 'forward' ? a.retries.attempts : undefined).toBe(0);
+    expect(a.kind === 'forward' ? a.retries : undefined).toEqual(NO_RETRY_POLICY);
+    expect(NO_RETRY_POLICY.attempts).toBe(0);
+  });
+
+  it('retryOn without attempts turns retries off too: only a missing retries block gets the 2 default attempts', () => {
+    const a = route(pp, 'retries-on-without-attempts').action;
+    expect(a.kind === 'forward' ? a.retries : undefined).toEqual(NO_RETRY_POLICY);
   });
 });
 

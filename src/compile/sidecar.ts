@@ -10,7 +10,8 @@ import { serviceDomains } from './hosts.js';
 import { INBOUND_HTTP_FILTERS, ROUTING_HTTP_FILTERS } from './http-filters.js';
 import { exportedTo } from '../api/hosts.js';
 import { lookupHost, type MeshIndex, type VirtualServiceResource } from './mesh-index.js';
-import { outboundTrafficPolicyFor } from './sidecar-scope.js';
+import { outboundTrafficPolicyFor, sidecarFor } from './sidecar-scope.js';
+import { egressScopeFor, importedAnywhere, importsService, importsVirtualService, listenerForPort, type EgressListenerScope } from './egress-scope.js';
 import { isolate, type SkippedResource } from './skipped.js';
 
 export function sidecarNode(w: WorkloadInstance): ProxyNode {
@@ -19,9 +20,9 @@ export function sidecarNode(w: WorkloadInstance): ProxyNode {
 }
 
 
-/** The VirtualService that governs `hostname` for sidecars in `namespace`: the oldest visible one. */
-function virtualServiceFor(index: MeshIndex, hostname: string, namespace: string): VirtualServiceResource | undefined {
-  const candidates = lookupHost(index.meshVirtualServicesByHost, hostname).filter((vs) => exportedTo(vs.object.spec.exportTo, vs.namespace ?? 'default', namespace));
+/** The VirtualService that governs `hostname` for sidecars in `namespace`: the oldest visible one the egress listener imports. */
+function virtualServiceFor(index: MeshIndex, hostname: string, namespace: string, listener: EgressListenerScope): VirtualServiceResource | undefined {
+  const candidates = lookupHost(index.meshVirtualServicesByHost, hostname).filter((vs) => exportedTo(vs.object.spec.exportTo, vs.namespace ?? 'default', namespace) && importsVirtualService(listener, vs));
   if (candidates.length <= 1) return candidates[0];
   // Oldest first, as the store orders them.
   const order = new Map(index.virtualServices.map((vs, i) => [vs, i]));
@@ -107,7 +108,9 @@ function callerDependent(index: MeshIndex): boolean {
  * exportTo, DestinationRule lookup), its labels only when some VirtualService matches on them.
  */
 function outboundKey(index: MeshIndex, w: WorkloadInstance): string {
-  return callerDependent(index) ? `${w.namespace}|${JSON.stringify(Object.entries(w.labels).sort())}` : w.namespace;
+  // The Sidecar resource that scopes the workload (its egress hosts) is an input too.
+  const scope = `${w.namespace}|${idOf(sidecarFor(index, w))}`;
+  return callerDependent(index) ? `${scope}|${JSON.stringify(Object.entries(w.labels).sort())}` : scope;
 }
 
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
@@ -143,7 +146,10 @@ function routesFor(index: MeshIndex, key: string, service: RegistryService, port
   // cached: every compile that meets it must report it again.
   const translated = vs ? isolate<RouteConfig[] | undefined>(vs, skipped, () => translateHttpRoutes(vs, ctx), () => undefined) : undefined;
   if (vs && !translated) return [defaultRoute(service, port, namer)];
-  const routes = translated ?? [defaultRoute(service, port, namer)];
+  // A VirtualService none of whose routes applies to this caller and port (sourceLabels, port,
+  // gateways) leaves the service its default route, as if it had none: Istio builds no virtual host
+  // from it ("no routes matched" in BuildHTTPRoutesForVirtualService), so the service's own stays.
+  const routes = translated && translated.length > 0 ? translated : [defaultRoute(service, port, namer)];
   translations.set(index, cacheKey, { routes, reads, clusters: namer.asked });
   return routes;
 }
@@ -173,14 +179,19 @@ function outboundPart(index: MeshIndex, w: WorkloadInstance, node: ProxyNode): O
   const clusters = new ClusterSet(index, w.namespace);
   const tables = new Map<string, VirtualHostConfig[]>();
   const skipped: SkippedResource[] = [];
+  const scope = egressScopeFor(index, w);
   for (const service of index.registry.services) {
     if (!visibleFrom(service, w.namespace)) continue;
-    const vs = virtualServiceFor(index, service.hostname, w.namespace);
     for (const p of service.ports) {
-      if (!isHttpProtocol(p.protocol)) {
-        clusters.outbound(service, p.port);
+      // A port's route table comes from the egress listener on that port (else the catch-all one);
+      // the clusters, from every listener together, as Istio's SidecarScope has them.
+      const listener = listenerForPort(scope, p.port);
+      const routed = isHttpProtocol(p.protocol) && listener !== undefined && importsService(listener, service, p.port);
+      if (!routed) {
+        if (importedAnywhere(scope, service, p.port)) clusters.outbound(service, p.port);
         continue;
       }
+      const vs = virtualServiceFor(index, service.hostname, w.namespace, listener);
       const tableName = String(p.port);
       const vhosts = tables.get(tableName) ?? [];
       vhosts.push(virtualHost(index, key, service, p.port, vs, clusters, node, skipped));
