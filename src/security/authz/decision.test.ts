@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { compileAuthorization } from './compile.js';
+import { compileAuthorization, type AuthzWorkload } from './compile.js';
 import { buildAuthorizer } from './authorizer.js';
 import { AuthzCodes } from './findings.js';
 import { RBAC_DENIED_BODY, RBAC_DENIED_STATUS, rbacDeniedDetails } from './config.js';
@@ -140,7 +140,7 @@ describe('CUSTOM', () => {
 });
 
 describe('selection (ListAuthorizationPolicies / ShouldAttachPolicy for sidecars)', () => {
-  const names = (policies: ReturnType<typeof policy>[], workload = WORKLOAD) => compileAuthorization(policies, workload).config.deny.map((p) => `${p.namespace}/${p.name}`);
+  const names = (policies: ReturnType<typeof policy>[], workload: AuthzWorkload = WORKLOAD) => compileAuthorization(policies, workload).config.deny.map((p) => `${p.namespace}/${p.name}`);
   const deny = (ns: string, name: string, extra: object = {}) => policy(name, { action: 'DENY', rules: [{}], ...extra }, { namespace: ns });
   it.each<[string, ReturnType<typeof policy>[], string[]]>([
     ['own namespace, no selector', [deny('foo', 'a')], ['foo/a']],
