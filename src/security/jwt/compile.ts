@@ -93,3 +93,5 @@ export function compileJwtConfig(all: readonly RequestAuthenticationResource[], 
   }));
   return { config: { providers, bypassCorsPreflight: true }, findings };
 }
+
+export { policiesForWorkload, matchPolicy, type JwtWorkload, type RequestAuthenticationResource } from './selection.js';
