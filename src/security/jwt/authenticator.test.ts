@@ -234,3 +234,15 @@ describe('several providers, as Istio combines them', () => {
     expect(await run(engine(...shared), bearer(await rsa.sign(claims({ iss: ISS2 }))))).toMatchObject({ status: 401, body: "Jwks doesn't have key to match kid or alg from Jwt" });
   });
 });
+
+describe('several tokens for one provider', () => {
+  it('verifies each, outputs for each, and removes the header once', async () => {
+    const k = await makeKey('ES256', 'multi');
+    const a = engine(provider({ issuer: ISS, jwks: { kind: 'inline', jwks: jwksOf(k) }, outputClaimToHeaders: [{ header: 'x-sub', claim: 'sub' }] }));
+    const t1 = await k.sign(claims({ sub: 'first' }));
+    const t2 = await k.sign(claims({ sub: 'second' }));
+    const out = await run(a, { authorization: [`Bearer ${t1}`, `Bearer ${t2}`] });
+    // The last token found is checked first; the payload kept is the last one checked.
+    expect(out).toMatchObject({ kind: 'ok', principal: `${ISS}/first`, headersToRemove: ['x-sub', 'authorization'], headersToSet: [['x-sub', 'second'], ['x-sub', 'first']] });
+  });
+});

@@ -83,7 +83,7 @@ export function buildJwtAuthenticator(config: JwtConfig, deps: JwtAuthenticatorD
         }
         if (!c.forwardOriginalToken) {
           // Envoy leaves cookies in place (its TODO); headers go whole, query parameters are cut out.
-          if (t.location.kind === 'header') headersToRemove.push(t.location.name);
+          if (t.location.kind === 'header' && !headersToRemove.includes(t.location.name)) headersToRemove.push(t.location.name);
           else if (t.location.kind === 'param') path = withoutQueryParam(path ?? req.path, t.location.name);
         }
         last = { token: t, provider: p };
