@@ -25,7 +25,11 @@ export interface PeerInfo {
   cluster: string;
   /** Pod name (Istio's `NAME` node metadata); exchanged with peers, not a metric label. */
   instance?: string;
+  /** What kind of controller the workload is (Istio's `OWNER` path); exchanged, not a label. */
+  workloadType?: WorkloadType;
 }
+
+export type WorkloadType = 'deployment' | 'pod' | 'job' | 'cronjob';
 
 /** What a proxy needs to build its metrics: who it is, how it reports, and its limits. */
 export interface MetricsConfig {

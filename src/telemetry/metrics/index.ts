@@ -3,7 +3,7 @@
  * fallbacks, peer metadata exchange and Prometheus / OpenMetrics exposition. The control-plane
  * helpers (Prometheus service discovery and scrape config) live in `scrape/`.
  */
-export type { MetricsConfig, PeerInfo, Reporter } from './config.js';
+export type { MetricsConfig, PeerInfo, Reporter, WorkloadType } from './config.js';
 export { DEFAULT_BUCKETS } from './buckets.js';
 export {
   MetricsRegistry,

@@ -6,7 +6,7 @@
  * The client sends both on requests; the server answers with its own only if the request had them.
  * The principal is never exchanged: it comes from the peer's certificate.
  */
-import type { PeerInfo } from './config.js';
+import type { PeerInfo, WorkloadType } from './config.js';
 import { decodeStruct, encodeStruct, type StructFields, type StructValue } from './proto-struct.js';
 
 export const PEER_METADATA_HEADER = 'x-envoy-peer-metadata';
@@ -15,6 +15,17 @@ export const PEER_METADATA_ID_HEADER = 'x-envoy-peer-metadata-id';
 /** Istio's payloads are a few hundred bytes; refuse anything far past that before decoding. */
 export const MAX_PEER_METADATA_LENGTH = 8192;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+const OWNER_PREFIX = 'kubernetes://apis/apps/v1/namespaces/';
+const WORKLOAD_TYPES: readonly WorkloadType[] = ['deployment', 'pod', 'job', 'cronjob'];
+
+/** The controller kind from an OWNER path ending `/<kind>s/<workload>`, as Istio's parseOwner reads it. */
+function ownerType(owner: string, workload: string): WorkloadType | undefined {
+  if (!workload || owner.length <= workload.length + 2 || !owner.endsWith(`s/${workload}`)) return undefined;
+  const head = owner.slice(0, owner.length - workload.length - 2);
+  const kind = head.slice(head.lastIndexOf('/') + 1);
+  return WORKLOAD_TYPES.find((t) => t === kind);
+}
 
 const CANONICAL_NAME = 'service.istio.io/canonical-name';
 const CANONICAL_REVISION = 'service.istio.io/canonical-revision';
@@ -32,6 +43,9 @@ export function encodePeerMetadata(peer: PeerInfo): string {
   if (peer.app) labels['app'] = peer.app;
   if (peer.version) labels['version'] = peer.version;
   fields['LABELS'] = labels;
+  if (peer.workloadType && peer.namespace && peer.workload) {
+    fields['OWNER'] = `${OWNER_PREFIX}${peer.namespace}/${peer.workloadType}s/${peer.workload}`;
+  }
   return encodeStruct(fields).toString('base64');
 }
 
@@ -64,6 +78,8 @@ export function decodePeerMetadata(value: string | undefined): PeerInfo | undefi
   };
   const name = str(fields['NAME']);
   if (name) peer.instance = name;
+  const type = ownerType(str(fields['OWNER']), peer.workload);
+  if (type) peer.workloadType = type;
   return peer;
 }
 

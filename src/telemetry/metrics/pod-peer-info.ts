@@ -17,7 +17,7 @@ export interface PodIdentity {
   namespace: string;
   labels: Readonly<Record<string, string>>;
   serviceAccount: string;
-  /** The Deployment (or other controller) that owns the pod; a bare pod is its own workload. */
+  /** The Deployment that owns the pod; a bare pod is its own workload. */
   ownerWorkload?: string;
   cluster?: string;
   trustDomain?: string;
@@ -56,5 +56,6 @@ export function peerInfoFromPod(pod: PodIdentity): PeerInfo {
     canonicalRevision: canonicalRevision(pod.labels),
     cluster: pod.cluster || DEFAULT_CLUSTER_ID,
     instance: pod.name,
+    workloadType: pod.ownerWorkload ? 'deployment' : 'pod',
   };
 }
