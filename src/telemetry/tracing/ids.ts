@@ -4,16 +4,8 @@
  */
 export type Random = () => number;
 
-const HEX = '0123456789abcdef';
-
 function hex32(random: Random): string {
-  let n = Math.floor(random() * 0x1_0000_0000) >>> 0;
-  let out = '';
-  for (let i = 0; i < 8; i++) {
-    out = HEX[n & 0xf] + out;
-    n >>>= 4;
-  }
-  return out;
+  return (Math.floor(random() * 0x1_0000_0000) >>> 0).toString(16).padStart(8, '0');
 }
 
 const ZERO16 = '0000000000000000';

@@ -5,7 +5,7 @@
  * not traced. Random sampling keys on the id's first 8 hex digits modulo 10000, so every proxy on
  * the path reaches the same answer for the same request.
  */
-import type { Random } from './ids.js';
+import { isHex, type Random } from './ids.js';
 
 export type TraceReason = 'not-traceable' | 'sampling' | 'service-forced' | 'client-forced';
 
@@ -39,8 +39,7 @@ export function withTraceReason(requestId: string, reason: TraceReason): string 
 export function requestIdInteger(requestId: string | undefined): number | undefined {
   if (requestId === undefined || requestId.length < 8) return undefined;
   const head = requestId.slice(0, 8);
-  if (!/^[0-9a-fA-F]{8}$/.test(head)) return undefined;
-  return parseInt(head, 16);
+  return isHex(head, 8) ? parseInt(head, 16) : undefined;
 }
 
 /** A version-4 UUID, as Envoy generates for requests without one. */

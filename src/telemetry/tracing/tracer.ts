@@ -61,7 +61,8 @@ export interface ActiveTrace {
   name: string;
   kind: SpanKind;
   startUs: number;
-  tags: Record<string, string>;
+  /** Kept to build the request tags at `finish`, only for sampled spans: its `get` must still read the request. */
+  request: TraceRequest;
 }
 
 export type SpanReporter = (span: SpanData) => void;
@@ -98,7 +99,7 @@ export class Tracer {
       name: req.operation ?? fallbackOperation(req.direction, req.authority),
       kind: kindOf(req.direction),
       startUs: Math.round(req.startMs * 1000),
-      tags: this.requestTags(req, decision.requestId),
+      request: req,
     };
     if (ctx) trace.parentSpanId = ctx.spanId;
     if (ctx?.tracestate) trace.tracestate = ctx.tracestate;
@@ -116,7 +117,8 @@ export class Tracer {
   finish(trace: ActiveTrace, res: TraceResponse): void {
     if (!trace.sampled || this.config.disableSpanReporting) return;
     const durationUs = Math.max(1, Math.round(res.endMs * 1000) - trace.startUs);
-    const tags = { ...trace.tags, ...this.responseTags(res) };
+    const tags = this.requestTags(trace.request, trace.requestId);
+    this.addResponseTags(tags, res);
     const localEndpoint = { serviceName: this.config.serviceName, ...(this.localIp ? { ip: this.localIp } : {}) };
     const base = { traceId: trace.traceId, startUs: trace.startUs, durationUs, localEndpoint, ...(trace.debug ? { debug: true } : {}) };
     const downstream: SpanData = { ...base, spanId: trace.spanId, name: trace.name, kind: trace.kind, tags, ...(trace.parentSpanId ? { parentSpanId: trace.parentSpanId } : {}) };
@@ -150,17 +152,14 @@ export class Tracer {
     return tags;
   }
 
-  private responseTags(res: TraceResponse): Record<string, string> {
-    const tags: Record<string, string> = {
-      request_size: String(res.requestSize),
-      response_size: String(res.responseSize),
-      component: 'proxy',
-      upstream_cluster: res.upstreamCluster ?? '-',
-      'upstream_cluster.name': res.upstreamClusterName ?? res.upstreamCluster ?? '-',
-      'http.status_code': String(res.status ?? 0),
-      response_flags: res.responseFlags || '-',
-    };
+  private addResponseTags(tags: Record<string, string>, res: TraceResponse): void {
+    tags['request_size'] = String(res.requestSize);
+    tags['response_size'] = String(res.responseSize);
+    tags['component'] = 'proxy';
+    tags['upstream_cluster'] = res.upstreamCluster ?? '-';
+    tags['upstream_cluster.name'] = res.upstreamClusterName ?? res.upstreamCluster ?? '-';
+    tags['http.status_code'] = String(res.status ?? 0);
+    tags['response_flags'] = res.responseFlags || '-';
     if (res.status === undefined || res.status === 0 || (res.status >= 500 && res.status < 600)) tags['error'] = 'true';
-    return tags;
   }
 }
