@@ -10,7 +10,7 @@ import type { PushServer, ProxyStatus } from '../push/index.js';
 import type { LocalRunner } from '../platform/local/runner.js';
 import { applyFiles, deleteFiles, type ApplyRequest } from './apply.js';
 import { HttpError, readJson, sendJson, sendText } from './http-util.js';
-import { createKubeApi, isKubeApiPath } from './kube-api/index.js';
+import { acceptTls, createKubeApi, isKubeApiPath, type ServingCert } from './kube-api/index.js';
 
 export interface ControlDeps {
   store: ConfigStore;
@@ -20,6 +20,8 @@ export interface ControlDeps {
   log(message: string): void;
   /** Bearer token of the Kubernetes API (`/api`, `/apis`, ...); without one, that API refuses every request. */
   kubeToken?: string;
+  /** Certificate for HTTPS on the same port (kubectl sends its token over TLS only). */
+  kubeTls?: ServingCert;
 }
 
 /** Every pod has its first config and is ready, and so has the gateway. */
@@ -73,6 +75,7 @@ export function createControlServer(deps: ControlDeps): http.Server {
   });
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = 0;
+  if (deps.kubeTls) acceptTls(server, deps.kubeTls);
   return server;
 }
 

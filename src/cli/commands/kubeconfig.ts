@@ -1,6 +1,6 @@
 /** `tack kubeconfig`: a kubeconfig for the running mesh, so the user's own kubectl talks to it. */
 import type { Command } from 'commander';
-import { kubeconfigText, readKubeToken, stateDirOf } from '../../control/kube-api/index.js';
+import { kubeconfigText, readKubeCa, readKubeToken, stateDirOf } from '../../control/kube-api/index.js';
 import { controlPortOf, ControlError } from '../control-client.js';
 
 interface KubeconfigOptions {
@@ -22,6 +22,8 @@ export function registerKubeconfig(program: Command): void {
       } catch {
         throw new ControlError(`no tack mesh on control port ${port} has left its token here: start one with \`tack up -f <manifests>\` (or pass --control-port)`);
       }
-      process.stdout.write(kubeconfigText({ server: `http://127.0.0.1:${port}`, token, namespace: opts.namespace }));
+      // kubectl sends its token over TLS only: with the mesh's certificate the API is https on the same port.
+      const ca = readKubeCa(stateDirOf(port));
+      process.stdout.write(kubeconfigText({ server: `${ca ? 'https' : 'http'}://127.0.0.1:${port}`, token, namespace: opts.namespace, ...(ca ? { ca } : {}) }));
     });
 }

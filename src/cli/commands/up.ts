@@ -11,7 +11,7 @@ import { LocalRunner, runProblems } from '../../platform/local/runner.js';
 import { checkPortFree } from '../../platform/local/ports.js';
 import { ignoredFieldsNote } from '../../platform/local/ignored-fields.js';
 import { createControlServer, readiness } from '../../control/server.js';
-import { writeKubeToken, stateDirOf } from '../../control/kube-api/index.js';
+import { writeKubeToken, writeKubeCa, createServingCert, stateDirOf } from '../../control/kube-api/index.js';
 import { randomBytes } from 'node:crypto';
 import { readStdin } from '../stdin.js';
 import { whenOutputCloses } from '../closed-output.js';
@@ -123,7 +123,9 @@ export function registerUp(program: Command): void {
         log,
       });
       const kubeToken = writeKubeToken(runDir, randomBytes(32));
-      const server = createControlServer({ store, push, runner, version: packageVersion(), log, kubeToken });
+      const kubeTls = await createServingCert(Date.now(), randomBytes(16));
+      writeKubeCa(runDir, kubeTls.cert);
+      const server = createControlServer({ store, push, runner, version: packageVersion(), log, kubeToken, kubeTls });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(controlPort, '127.0.0.1', () => resolve());

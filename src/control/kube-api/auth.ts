@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const TOKEN_FILE = 'kube-token';
+const CA_FILE = 'kube-ca.crt';
 
 /** Where `tack up` on this control port keeps its state (logs, the token). */
 export function stateDirOf(controlPort: number): string {
@@ -37,4 +38,17 @@ export function authorized(header: string | undefined, token: string | undefined
   const given = Buffer.from(m[1] ?? '');
   const want = Buffer.from(token);
   return given.length === want.length && timingSafeEqual(given, want);
+}
+
+/** The certificate kubectl is to trust for the API's HTTPS, beside the token. */
+export function writeKubeCa(stateDir: string, certPem: string): void {
+  writeFileSync(join(stateDir, CA_FILE), certPem, { mode: 0o644 });
+}
+
+export function readKubeCa(stateDir: string): string | undefined {
+  try {
+    return readFileSync(join(stateDir, CA_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
 }

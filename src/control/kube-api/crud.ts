@@ -1,5 +1,4 @@
 /** get, list, create, update, patch, delete and delete-collection over the store. */
-import type { IncomingMessage } from 'node:http';
 import type { Check } from '../../api/index.js';
 import { formatCheck } from '../../api/index.js';
 import type { ApiResource } from './catalog.js';
