@@ -2,7 +2,8 @@
 import type { Resource } from '../../api/index.js';
 import type { ConfigStore, WorkloadInstance } from '../../store/index.js';
 import type { ApiResource } from './catalog.js';
-import { servedPod, servedResource, type KubeObject, type PodDetails } from './objects.js';
+import { createHash } from 'node:crypto';
+import { servedPod, servedResource, timestamp, type KubeObject, type PodDetails } from './objects.js';
 import type { Tracked, VersionTracker } from './versions.js';
 
 export interface ViewDeps {
@@ -16,6 +17,7 @@ export class ObjectView {
   constructor(private readonly deps: ViewDeps) {}
 
   list(type: ApiResource, version: string, namespace: string | undefined): KubeObject[] {
+    if (type.kind === 'Namespace') return this.namespaces(type, version);
     if (type.kind === 'Pod') {
       return this.deps.store
         .workloads()
@@ -31,6 +33,7 @@ export class ObjectView {
   }
 
   get(type: ApiResource, version: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    if (type.kind === 'Namespace') return this.namespaces(type, version).find((o) => o.metadata.name === name);
     if (type.kind === 'Pod') {
       const w = this.deps.store.workload(namespace ?? '', name);
       return w ? this.pod(w) : undefined;
@@ -42,7 +45,11 @@ export class ObjectView {
   /** The object without what the server computes (status): what a patch applies to. */
   stored(type: ApiResource, version: string, namespace: string | undefined, name: string): KubeObject | undefined {
     const r = this.deps.store.get(type.kind, namespace, name);
-    if (!r) return undefined;
+    if (!r) {
+      // A namespace that exists only by being used: patching it (a label) writes it for the first time.
+      const implicit = type.kind === 'Namespace' ? this.get(type, version, undefined, name) : undefined;
+      return implicit ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } : undefined;
+    }
     return servedResource(r, type, version, { ...this.deps.tracker.versionOf({ kind: 'Resource', value: r }), createdAt: this.deps.store.createdAt(r) });
   }
 
@@ -50,6 +57,29 @@ export class ObjectView {
   of(t: Tracked, type: ApiResource, version: string): KubeObject | undefined {
     if (t.kind === 'Pod') return type.kind === 'Pod' ? this.pod(t.value) : undefined;
     return t.value.kind === type.kind ? this.resource(t.value, type, version) : undefined;
+  }
+
+  /**
+   * Namespaces written as such, and those that exist by being used (`default` always, as in every cluster):
+   * tack needs no Namespace manifest, while kubectl expects `kubectl get ns default` to answer.
+   */
+  private namespaces(type: ApiResource, version: string): KubeObject[] {
+    const written = this.deps.store.list('Namespace');
+    const names = new Set(written.map((r) => r.name));
+    const out = written.map((r) => this.resource(r, type, version));
+    const used = new Set(['default', ...this.deps.store.list().flatMap((r) => (r.namespace ? [r.namespace] : []))]);
+    for (const name of used) {
+      if (names.has(name)) continue;
+      out.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, uid: uidFor(name), resourceVersion: String(this.deps.store.revision), ...(this.first ? { creationTimestamp: timestamp(this.first) } : {}) }, spec: {}, status: { phase: 'Active' } });
+    }
+    return out.sort((a, b) => String(a.metadata.name).localeCompare(String(b.metadata.name)));
+  }
+
+  /** When the oldest resource was created: the age of namespaces that were never written. */
+  private get first(): number | undefined {
+    const times = this.deps.store.list().map((r) => this.deps.store.createdAt(r) ?? Infinity);
+    const min = Math.min(...times);
+    return Number.isFinite(min) ? min : undefined;
   }
 
   private pod(w: WorkloadInstance): KubeObject {
@@ -73,4 +103,9 @@ export class ObjectView {
     const ready = pods.filter((w) => w.ready).length;
     return { observedGeneration: 1, replicas: pods.length, updatedReplicas: Math.min(pods.length, replicas), readyReplicas: ready, availableReplicas: ready };
   }
+}
+
+function uidFor(namespace: string): string {
+  const h = createHash('sha256').update(`Namespace//${namespace}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
