@@ -7,6 +7,7 @@ import { registerGet } from './commands/get.js';
 import { registerLogs } from './commands/logs.js';
 import { registerExec } from './commands/exec.js';
 import { registerProxyStatus, registerProxyConfig } from './commands/proxy-debug.js';
+import { registerKubeconfig } from './commands/kubeconfig.js';
 import { packageVersion } from './version.js';
 
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerLogs(program);
   registerProxyStatus(program);
   registerProxyConfig(program);
+  registerKubeconfig(program);
   registerProxy(program);
   return program;
 }

@@ -10,6 +10,7 @@ import type { PushServer, ProxyStatus } from '../push/index.js';
 import type { LocalRunner } from '../platform/local/runner.js';
 import { applyFiles, deleteFiles, type ApplyRequest } from './apply.js';
 import { HttpError, readJson, sendJson, sendText } from './http-util.js';
+import { acceptTls, createKubeApi, isKubeApiPath, type ServingCert } from './kube-api/index.js';
 
 export interface ControlDeps {
   store: ConfigStore;
@@ -17,6 +18,10 @@ export interface ControlDeps {
   runner?: LocalRunner;
   version: string;
   log(message: string): void;
+  /** Bearer token of the Kubernetes API (`/api`, `/apis`, ...); without one, that API refuses every request. */
+  kubeToken?: string;
+  /** Certificate for HTTPS on the same port (kubectl sends its token over TLS only). */
+  kubeTls?: ServingCert;
 }
 
 /** Every pod has its first config and is ready, and so has the gateway. */
@@ -59,8 +64,10 @@ function route(path: string, pattern: RegExp): RegExpExecArray | null {
 }
 
 export function createControlServer(deps: ControlDeps): http.Server {
+  const kube = createKubeApi({ ...deps, token: deps.kubeToken, now: () => Date.now() });
   const server = http.createServer((req, res) => {
-    handle(deps, req, res).catch((err: unknown) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    (isKubeApiPath(path) ? kube.handle(req, res) : handle(deps, req, res)).catch((err: unknown) => {
       if (res.headersSent) res.destroy();
       else if (err instanceof HttpError) sendJson(res, err.status, { error: err.message }, err.close ? { connection: 'close' } : {});
       else sendJson(res, 400, { error: err instanceof Error ? err.message : String(err) });
@@ -68,6 +75,7 @@ export function createControlServer(deps: ControlDeps): http.Server {
   });
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = 0;
+  if (deps.kubeTls) acceptTls(server, deps.kubeTls);
   return server;
 }
 

@@ -2,7 +2,6 @@
 import { Option, type Command } from 'commander';
 import { durationFlag } from './proxy.js';
 import { mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPaths, validateDocuments, formatCheck, hasErrors, notEnforcedChecks, noResourcesMessage } from '../../api/index.js';
 import { builtinResources } from '../../api/builtins.js';
@@ -12,6 +11,8 @@ import { LocalRunner, runProblems } from '../../platform/local/runner.js';
 import { checkPortFree } from '../../platform/local/ports.js';
 import { ignoredFieldsNote } from '../../platform/local/ignored-fields.js';
 import { createControlServer, readiness } from '../../control/server.js';
+import { writeKubeToken, writeKubeCa, createServingCert, stateDirOf } from '../../control/kube-api/index.js';
+import { randomBytes } from 'node:crypto';
 import { readStdin } from '../stdin.js';
 import { whenOutputCloses } from '../closed-output.js';
 import { DEFAULT_CONTROL_PORT } from '../control-client.js';
@@ -96,7 +97,7 @@ export function registerUp(program: Command): void {
         }
       }
 
-      const runDir = join(tmpdir(), `tack-${controlPort}`);
+      const runDir = stateDirOf(controlPort);
       rmSync(runDir, { recursive: true, force: true });
       mkdirSync(runDir, { recursive: true });
       const store = new ConfigStore();
@@ -118,7 +119,10 @@ export function registerUp(program: Command): void {
         forgetProxy: (ns, pod) => push.remove(ns, pod),
         log,
       });
-      const server = createControlServer({ store, push, runner, version: packageVersion(), log });
+      const kubeToken = writeKubeToken(runDir, randomBytes(32));
+      const kubeTls = await createServingCert(Date.now(), randomBytes(16));
+      writeKubeCa(runDir, kubeTls.cert);
+      const server = createControlServer({ store, push, runner, version: packageVersion(), log, kubeToken, kubeTls });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(controlPort, '127.0.0.1', () => resolve());
