@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { obj, str, bool, int32, uint32, port, duration, percent, re2, labels, enumOf, deprecated, atMostOne, hostname } from '../schema/fields.js';
 import { defineKind, statusField, NETWORKING_VERSIONS } from './define.js';
-import { stringMatchSchema, destinationSchema, headersSchema, exportToSchema, portSelectorSchema } from './common.js';
+import { stringMatchSchema, destinationSchema, headersSchema, exportToSchema } from './common.js';
 
 const RETRY_ON = new Set([
   '5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'envoy-ratelimited', 'retriable-4xx',

@@ -69,9 +69,6 @@ export function byPlural(group: string, version: string, plural: string): ApiRes
   return resourcesOf(group, version).find((r) => r.plural === plural);
 }
 
-export function byKind(kind: string): ApiResource | undefined {
-  return API_RESOURCES.find((r) => r.kind === kind);
-}
 
 export function apiVersion(r: { group: string }, version: string): string {
   return r.group ? `${r.group}/${version}` : version;

@@ -62,6 +62,3 @@ export const Status = {
   gone: (message: string): StatusError => failure(410, 'Expired', message),
 };
 
-export function success(details?: StatusDetails): KubeStatus {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', message: '', reason: '', ...(details ? { details } : {}), code: 200 };
-}

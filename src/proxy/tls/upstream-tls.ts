@@ -20,7 +20,6 @@ export interface UpstreamTransport {
 
 /** Istio's client ALPN for HTTP/1.1 over its mTLS (the real protocol with an `istio-` prefix). */
 export const ISTIO_HTTP_ALPN = ['istio-http/1.1', 'istio', 'http/1.1'];
-export const ISTIO_TCP_ALPN = ['istio-peer-exchange', 'istio'];
 
 /** Node's hostname check ignores URI SANs; the mesh's secure naming is an exact URI (or DNS) match. */
 function sanCheck(allowed: readonly string[]): (host: string, cert: PeerCertificate) => Error | undefined {

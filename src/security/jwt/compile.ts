@@ -94,4 +94,4 @@ export function compileJwtConfig(all: readonly RequestAuthenticationResource[], 
   return { config: { providers, bypassCorsPreflight: true }, findings };
 }
 
-export { policiesForWorkload, matchPolicy, type JwtWorkload, type RequestAuthenticationResource } from './selection.js';
+export { policiesForWorkload, type JwtWorkload, type RequestAuthenticationResource } from './selection.js';
