@@ -229,4 +229,28 @@ spec: {type: NodePort, selector: {app: web}, ports: [{port: 9000, nodePort: 3199
     expect(n.clusterIpOf('shop', 'web')).toBeUndefined();
     await expect(read('127.0.0.1', 31999)).rejects.toThrow(/ECONNREFUSED/);
   });
+
+  it('the ingress gateway\'s LoadBalancer Service opens nothing (the gateway has its host ports) and shows 127.0.0.1', async () => {
+    const store = storeWith(`
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: gw, namespace: shop}
+spec:
+  selector: {matchLabels: {istio: gw}}
+  template:
+    metadata: {labels: {istio: gw}}
+    spec: {containers: [{name: istio-proxy, image: docker.io/istio/proxyv2}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: gw, namespace: shop}
+spec: {type: LoadBalancer, selector: {istio: gw}, ports: [{name: http2, port: ${lbPort + 1}, targetPort: 8080}]}
+`);
+    const n = network(store);
+    await n.sync();
+    const view = n.serviceObject(store.get('Service', 'shop', 'gw')!) as { spec: { ports: { nodePort?: number }[] }; status: unknown };
+    expect(view.status).toEqual({ loadBalancer: { ingress: [{ ip: '127.0.0.1', ipMode: 'VIP' }] } });
+    expect(view.spec.ports[0]?.nodePort).toBeUndefined();
+    await expect(read('127.0.0.1', lbPort + 1)).rejects.toThrow(/ECONNREFUSED/);
+  });
 });

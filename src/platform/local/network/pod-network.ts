@@ -111,10 +111,11 @@ export class PodNetwork {
     state.clusterIp = assigned.clusterIp;
     this.services.set(key, state);
     const tcp = (spec.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP');
-    // The ingress gateway already listens on the host ports `tack up` gave it.
+    // The ingress gateway already listens on the host ports `tack up` gave it: no listeners of its own here.
     const external = (type === 'NodePort' || type === 'LoadBalancer') && !gateway;
     const wanted: Listener[] = [];
-    if (assigned.clusterIp.kind === 'ip') for (const p of tcp) wanted.push({ what: 'cluster IP', address: assigned.clusterIp.ip, port: p.port, servicePort: p.port, landing: 'endpoint' });
+    // A gateway's Service: its pod serves Gateway ports on host ports, not on Service ports.
+    if (assigned.clusterIp.kind === 'ip' && !gateway) for (const p of tcp) wanted.push({ what: 'cluster IP', address: assigned.clusterIp.ip, port: p.port, servicePort: p.port, landing: 'endpoint' });
     const nodePorts = new Map<number, number>();
     if (external) {
       for (const p of spec.ports ?? []) {
@@ -166,14 +167,19 @@ export class PodNetwork {
         state.listeners.add(id);
         return true;
       }
-      if (l.chosen && attempt < ATTEMPTS_FOR_A_FREE_NODE_PORT) {
+      if (l.chosen && (problem.code === 'EADDRINUSE' || problem.code === 'OWNED') && attempt < ATTEMPTS_FOR_A_FREE_NODE_PORT) {
         this.nodePortAllocator.release(port);
         port = this.nodePortAllocator.allocate(`Service ${key} port ${l.servicePort}`, new Set([port]));
         state.nodePorts.set(l.servicePort, port);
         continue;
       }
+      if (l.what === 'cluster IP' && problem.code === 'EACCES') {
+        // Common without root (Services on port 80): said once, as it is about the host, not the Service.
+        this.say(`note: cluster IP ports below 1024 cannot be bound without privileges (root or CAP_NET_BIND_SERVICE); Services on them are reached by name only`);
+        return false;
+      }
       const what = l.what === 'node port' ? `node port ${port} (port ${l.servicePort})` : `${l.what} port ${l.servicePort}`;
-      this.say(`Service ${key}: cannot serve ${what}: ${problem}`);
+      this.say(`Service ${key}: cannot serve ${what}: ${problem.message}`);
       return false;
     }
   }

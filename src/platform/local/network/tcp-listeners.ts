@@ -28,8 +28,14 @@ interface Entry {
   sockets: Set<net.Socket>;
 }
 
+export interface ListenProblem {
+  /** The errno code (`EADDRINUSE`, `EACCES`, ...), or `OWNED` when another owner of this set has the address. */
+  code: string;
+  message: string;
+}
+
 /** Why a listen failed, in words a user can act on. */
-export function listenError(err: NodeJS.ErrnoException, address: string, port: number): string {
+function listenError(err: NodeJS.ErrnoException, address: string, port: number): string {
   if (err.code === 'EADDRINUSE') return `${address}:${port} is already in use`;
   if (err.code === 'EACCES') return `no permission to listen on ${address}:${port} (ports below 1024 need privileges)`;
   if (err.code === 'EADDRNOTAVAIL') return `${address} cannot be bound on this host`;
@@ -48,10 +54,10 @@ export class TcpListeners {
   }
 
   /** Listens on address:port for `owner`; resolves undefined once listening, or the reason it cannot. */
-  open(owner: string, address: string, port: number, target: () => Backend | undefined): Promise<string | undefined> {
+  open(owner: string, address: string, port: number, target: () => Backend | undefined): Promise<ListenProblem | undefined> {
     const key = `${address}:${port}`;
     const existing = this.entries.get(key);
-    if (existing) return Promise.resolve(existing.owner === owner ? undefined : `${key} is already in use by ${existing.owner}`);
+    if (existing) return Promise.resolve(existing.owner === owner ? undefined : { code: 'OWNED', message: `${key} is already in use by ${existing.owner}` });
     const sockets = new Set<net.Socket>();
     const server = net.createServer((client) => {
       sockets.add(client);
@@ -59,7 +65,7 @@ export class TcpListeners {
       forwardConnection(client, target());
     });
     return new Promise((resolve) => {
-      server.once('error', (err: NodeJS.ErrnoException) => resolve(listenError(err, address, port)));
+      server.once('error', (err: NodeJS.ErrnoException) => resolve({ code: err.code ?? 'UNKNOWN', message: listenError(err, address, port) }));
       server.listen({ host: address, port, exclusive: true }, () => {
         server.removeAllListeners('error');
         server.on('error', () => undefined);
