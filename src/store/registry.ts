@@ -31,8 +31,6 @@ export interface RegistryEndpoint {
   labels: Record<string, string>;
   sidecar: boolean;
   ready: boolean;
-  /** Where the app itself listens, behind its sidecar (pods only): where traffic from outside the mesh lands. */
-  appPort?: number;
 }
 
 export interface RegistryService {
@@ -96,7 +94,7 @@ function targetWorkloadPort(w: WorkloadInstance, target: number | string): Workl
 }
 
 function endpointOf(w: WorkloadInstance, wp: WorkloadPort): RegistryEndpoint {
-  return { address: w.address, port: wp.endpointPort, pod: `${w.name}.${w.namespace}`, namespace: w.namespace, labels: w.labels, sidecar: w.sidecar, ready: w.ready, appPort: wp.appPort };
+  return { address: w.address, port: wp.endpointPort, pod: `${w.name}.${w.namespace}`, namespace: w.namespace, labels: w.labels, sidecar: w.sidecar, ready: w.ready };
 }
 
 /** Workloads by namespace and by `key=value` label, so a selector looks at few candidates. */

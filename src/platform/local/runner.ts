@@ -50,6 +50,15 @@ export function runProblems(resources: readonly Resource[]): string[] {
   return out;
 }
 
+/** Host ports tack itself listens on, which no Service may take. */
+function reservedHostPorts(opts: RunnerOptions): Map<number, string> {
+  const reserved = new Map<number, string>();
+  for (const [server, host] of Object.entries(opts.gatewayPorts)) reserved.set(host, `the ingress gateway's host port for Gateway port ${server}`);
+  const control = Number(opts.controlAddress.split(':').pop());
+  if (Number.isInteger(control)) reserved.set(control, 'the control API (--control-port)');
+  return reserved;
+}
+
 export class LocalRunner {
   private readonly pods = new Map<string, LocalPod>();
   private readonly ports = new PortAllocator();
@@ -80,7 +89,7 @@ export class LocalRunner {
       log: opts.log,
     };
     // The control address tells meshes on one machine apart, so they do not share cluster IPs.
-    this.network = new PodNetwork(() => store.snapshot(), { salt: opts.controlAddress, random: opts.random ?? Math.random, log: opts.log });
+    this.network = new PodNetwork(() => store.snapshot(), { salt: opts.controlAddress, random: opts.random ?? Math.random, reserved: reservedHostPorts(opts), log: opts.log });
     store.onChange(() => this.schedule());
   }
 

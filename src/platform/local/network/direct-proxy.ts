@@ -21,7 +21,7 @@ type Target = { kind: 'backend'; backend: Backend } | { kind: 'none'; reason: st
 function target(directory: ServiceDirectory, namespace: string, host: string, port: number): Target {
   const ref = directory.resolve(namespace, host, port);
   if (!ref) return { kind: 'backend', backend: { host, port } };
-  const backend = directory.pick(ref, 'endpoint');
+  const backend = directory.pick(ref);
   if (backend) return { kind: 'backend', backend };
   return { kind: 'none', reason: `no ready endpoints for Service ${ref.service.namespace}/${ref.service.name} port ${ref.port.port}` };
 }

@@ -112,10 +112,10 @@ spec:
     expect(webNodePort).toBeGreaterThanOrEqual(30000);
     expect(webNodePort).toBeLessThanOrEqual(32767);
 
-    // From outside: the app ports, alternating, never the pod that is not ready.
+    // From outside: the pods' ports as the mesh sees them (their sidecars' inbound), in turn, never the pod that is not ready.
     const outside = [await read('127.0.0.1', lbPort), await read('127.0.0.1', lbPort), await read('127.0.0.1', webNodePort), await read('127.0.0.1', webNodePort)];
-    expect(outside.sort()).toEqual(['a-app', 'a-app', 'b-app', 'b-app']);
-    // From a pod, through the cluster IP: the endpoints (the sidecars' inbound ports).
+    expect(outside.sort()).toEqual(['a-sidecar', 'a-sidecar', 'b-sidecar', 'b-sidecar']);
+    // From a pod, through the cluster IP: the same endpoints.
     const inside = [await read(web.spec.clusterIP, lbPort), await read(web.spec.clusterIP, lbPort)];
     expect(inside.sort()).toEqual(['a-sidecar', 'b-sidecar']);
 
@@ -211,6 +211,23 @@ spec: {type: LoadBalancer, selector: {app: web}, ports: [{name: http, port: ${ta
     await n.sync();
     expect(logs.filter((l) => l.includes('cannot serve'))).toEqual([`Service shop/web: cannot serve type LoadBalancer port ${taken}: 127.0.0.1:${taken} is already in use`]);
     expect((n.serviceObject(store.get('Service', 'shop', 'web')!) as { status: unknown }).status).toEqual({ loadBalancer: {} });
+  });
+
+  it('never takes a host port tack itself uses: a named one is refused, a chosen node port moves on', async () => {
+    const store = storeWith(`
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {type: LoadBalancer, selector: {app: web}, ports: [{name: http, port: ${lbPort + 2}}]}
+`);
+    const logs: string[] = [];
+    // random() = 0 would choose 30086 first.
+    const n = new PodNetwork(() => store.snapshot(), { salt: 'reserved', random: () => 0, reserved: new Map([[lbPort + 2, "the ingress gateway's host port (--http-port)"], [30086, 'the control API']]), log: (m) => logs.push(m) });
+    closers.push(() => n.close());
+    await n.sync();
+    expect(logs).toEqual([`Service shop/web: cannot serve type LoadBalancer port ${lbPort + 2}: 127.0.0.1:${lbPort + 2} is the ingress gateway's host port (--http-port)`]);
+    const view = n.serviceObject(store.get('Service', 'shop', 'web')!) as { spec: { ports: { nodePort: number }[] } };
+    expect(view.spec.ports[0]?.nodePort).toBe(30087);
   });
 
   it('a deleted Service gives its addresses and ports back', async () => {

@@ -1,16 +1,16 @@
 /**
  * The local pod network (DESIGN §3): what Kubernetes' IP allocation, kube-proxy and cluster DNS
  * give pods, for processes on one machine. It keeps every Service's cluster IP and node ports,
- * listens on cluster IPs (TCP, to endpoints), on 127.0.0.1 for LoadBalancer and NodePort Services
- * (to the pods' app ports, as traffic from outside arrives), and runs the HTTP proxy that pods
- * without a sidecar reach Services through.
+ * listens on cluster IPs and, for LoadBalancer and NodePort Services, on 127.0.0.1 (TCP, to ready
+ * endpoints, outside the mesh's routing), and runs the HTTP proxy that pods without a sidecar reach
+ * Services through.
  */
 import type { Resource } from '../../../api/index.js';
 import type { ServiceObject } from '../../../api/kinds/service.js';
 import { buildRegistry, type ServiceRegistry, type StoreSnapshot } from '../../../store/index.js';
 import { ClusterIpAllocator, type ClusterIp } from './cluster-ip.js';
 import { NodePortAllocator } from './node-port.js';
-import { ServiceDirectory, type Backend, type Landing } from './service-directory.js';
+import { ServiceDirectory, type Backend } from './service-directory.js';
 import { TcpListeners } from './tcp-listeners.js';
 import { startDirectProxy, type DirectProxy } from './direct-proxy.js';
 import { serviceEnvironment, type ServiceLink } from './service-env.js';
@@ -21,6 +21,8 @@ export interface PodNetworkOptions {
   /** Makes this mesh's cluster IPs its own (two meshes on one machine must not share them). */
   salt: string;
   random(): number;
+  /** Host ports on 127.0.0.1 that tack itself uses (gateway, control API), with what uses them. */
+  reserved?: ReadonlyMap<number, string>;
   log(message: string): void;
 }
 
@@ -32,7 +34,6 @@ interface Listener {
   port: number;
   /** The Service port it serves. */
   servicePort: number;
-  landing: Landing;
   /** A node port tack chose, which it may choose again when the host has it busy. */
   chosen?: boolean;
 }
@@ -115,7 +116,7 @@ export class PodNetwork {
     const external = (type === 'NodePort' || type === 'LoadBalancer') && !gateway;
     const wanted: Listener[] = [];
     // A gateway's Service: its pod serves Gateway ports on host ports, not on Service ports.
-    if (assigned.clusterIp.kind === 'ip' && !gateway) for (const p of tcp) wanted.push({ what: 'cluster IP', address: assigned.clusterIp.ip, port: p.port, servicePort: p.port, landing: 'endpoint' });
+    if (assigned.clusterIp.kind === 'ip' && !gateway) for (const p of tcp) wanted.push({ what: 'cluster IP', address: assigned.clusterIp.ip, port: p.port, servicePort: p.port });
     const nodePorts = new Map<number, number>();
     if (external) {
       for (const p of spec.ports ?? []) {
@@ -131,9 +132,9 @@ export class PodNetwork {
         }
       }
       for (const p of tcp) {
-        if (type === 'LoadBalancer') wanted.push({ what: 'type LoadBalancer', address: LOAD_BALANCER_IP, port: p.port, servicePort: p.port, landing: 'app' });
+        if (type === 'LoadBalancer') wanted.push({ what: 'type LoadBalancer', address: LOAD_BALANCER_IP, port: p.port, servicePort: p.port });
         const np = nodePorts.get(p.port);
-        if (np !== undefined) wanted.push({ what: 'node port', address: LOAD_BALANCER_IP, port: np, servicePort: p.port, landing: 'app', chosen: p.nodePort === undefined });
+        if (np !== undefined) wanted.push({ what: 'node port', address: LOAD_BALANCER_IP, port: np, servicePort: p.port, chosen: p.nodePort === undefined });
       }
     }
     for (const [port, np] of state.nodePorts) if (nodePorts.get(port) !== np) this.nodePortAllocator.release(np);
@@ -157,17 +158,18 @@ export class PodNetwork {
     let port = l.port;
     const target = (): Backend | undefined => {
       const ref = this.directory.byKey(key, l.servicePort);
-      return ref ? this.directory.pick(ref, l.landing) : undefined;
+      return ref ? this.directory.pick(ref) : undefined;
     };
     for (let attempt = 0; ; attempt++) {
       const id = `${l.address}:${port}`;
       if (state.listeners.has(id)) return true;
-      const problem = await this.listeners.open(`Service ${key}`, l.address, port, target);
+      const reservedFor = l.address === LOAD_BALANCER_IP ? this.opts.reserved?.get(port) : undefined;
+      const problem = reservedFor !== undefined ? { code: 'RESERVED', message: `${l.address}:${port} is ${reservedFor}` } : await this.listeners.open(`Service ${key}`, l.address, port, target);
       if (problem === undefined) {
         state.listeners.add(id);
         return true;
       }
-      if (l.chosen && (problem.code === 'EADDRINUSE' || problem.code === 'OWNED') && attempt < ATTEMPTS_FOR_A_FREE_NODE_PORT) {
+      if (l.chosen && ['EADDRINUSE', 'OWNED', 'RESERVED'].includes(problem.code) && attempt < ATTEMPTS_FOR_A_FREE_NODE_PORT) {
         this.nodePortAllocator.release(port);
         port = this.nodePortAllocator.allocate(`Service ${key} port ${l.servicePort}`, new Set([port]));
         state.nodePorts.set(l.servicePort, port);

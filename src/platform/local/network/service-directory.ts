@@ -12,9 +12,6 @@ export interface Backend {
   port: number;
 }
 
-/** Where a connection lands in the pod: its endpoint (the sidecar's inbound port when it has one) or the app itself. */
-export type Landing = 'endpoint' | 'app';
-
 export interface ServicePortRef {
   service: RegistryService;
   port: RegistryPort;
@@ -59,8 +56,12 @@ export class ServiceDirectory {
     return service && servicePort ? { service, port: servicePort } : undefined;
   }
 
-  /** The next ready endpoint of a Service port, in turn (as IPVS round-robin does); undefined when none is ready. */
-  pick(ref: ServicePortRef, landing: Landing): Backend | undefined {
+  /**
+   * The next ready endpoint of a Service port, in turn (as IPVS round-robin does); undefined when
+   * none is ready. An endpoint is the pod's port as the mesh sees it: its sidecar's inbound
+   * listener when it has one, as kube-proxy lands on the pod and the sidecar intercepts.
+   */
+  pick(ref: ServicePortRef): Backend | undefined {
     const ready = (ref.service.endpoints.get(ref.port.port) ?? []).filter((e) => e.ready);
     if (ready.length === 0) return undefined;
     const key = `${ref.service.hostname}:${ref.port.port}`;
@@ -68,7 +69,7 @@ export class ServiceDirectory {
     this.turns.set(key, turn + 1);
     const e = ready[turn % ready.length];
     if (!e) return undefined;
-    return { host: e.address, port: landing === 'app' ? (e.appPort ?? e.port) : e.port };
+    return { host: e.address, port: e.port };
   }
 
   /** A Service port by its Service's key, for listeners that belong to one Service. */
