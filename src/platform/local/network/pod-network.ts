@@ -112,10 +112,9 @@ export class PodNetwork {
     state.clusterIp = assigned.clusterIp;
     this.services.set(key, state);
     const tcp = (spec.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP');
-    // The ingress gateway already listens on the host ports `tack up` gave it: no listeners of its own here.
+    // A Service of tack's gateway opens nothing: the gateway serves its Gateway ports on the host ports `tack up` gave it.
     const external = (type === 'NodePort' || type === 'LoadBalancer') && !gateway;
     const wanted: Listener[] = [];
-    // A gateway's Service: its pod serves Gateway ports on host ports, not on Service ports.
     if (assigned.clusterIp.kind === 'ip' && !gateway) for (const p of tcp) wanted.push({ what: 'cluster IP', address: assigned.clusterIp.ip, port: p.port, servicePort: p.port });
     const nodePorts = new Map<number, number>();
     if (external) {
@@ -156,6 +155,7 @@ export class PodNetwork {
   /** Opens one listener of a Service; a node port tack chose moves on when the host has it busy. */
   private async open(key: string, state: ServiceNet, l: Listener): Promise<boolean> {
     let port = l.port;
+    const busy = new Set<number>();
     const target = (): Backend | undefined => {
       const ref = this.directory.byKey(key, l.servicePort);
       return ref ? this.directory.pick(ref) : undefined;
@@ -171,7 +171,8 @@ export class PodNetwork {
       }
       if (l.chosen && ['EADDRINUSE', 'OWNED', 'RESERVED'].includes(problem.code) && attempt < ATTEMPTS_FOR_A_FREE_NODE_PORT) {
         this.nodePortAllocator.release(port);
-        port = this.nodePortAllocator.allocate(`Service ${key} port ${l.servicePort}`, new Set([port]));
+        busy.add(port);
+        port = this.nodePortAllocator.allocate(`Service ${key} port ${l.servicePort}`, busy);
         state.nodePorts.set(l.servicePort, port);
         continue;
       }
