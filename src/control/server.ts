@@ -170,7 +170,7 @@ async function handle(deps: ControlDeps, req: IncomingMessage, res: ServerRespon
     const items = deps.store
       .list(info.kind)
       .filter((r) => (ns === null || !info.namespaced || r.namespace === ns) && (name === null || r.name === name))
-      .map((r) => ({ ...refOf(r), apiVersion: r.apiVersion, object: r.object, source: r.source, createdAt: deps.store.createdAt(r) }));
+      .map((r) => ({ ...refOf(r), apiVersion: r.apiVersion, object: deps.runner?.served(r) ?? r.object, source: r.source, createdAt: deps.store.createdAt(r) }));
     sendJson(res, 200, { kind: info.kind, namespaced: info.namespaced, items });
     return;
   }

@@ -24,6 +24,18 @@ interface GetOptions {
   controlPort?: string;
 }
 
+/** EXTERNAL-IP as kubectl prints it: the load balancer's addresses (or <pending>), externalIPs, or an ExternalName's name. */
+function externalIp(type: string, spec: Record<string, unknown>, status: unknown): string {
+  if (type === 'ExternalName') return (spec.externalName as string | undefined) ?? '<none>';
+  const external = (spec.externalIPs as string[] | undefined) ?? [];
+  if (type === 'LoadBalancer') {
+    const ingress = ((status as { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } | undefined)?.loadBalancer?.ingress ?? []).map((x) => x.ip ?? x.hostname ?? '').filter(Boolean);
+    const all = [...ingress, ...external];
+    return all.length > 0 ? all.join(',') : '<pending>';
+  }
+  return external.length > 0 ? external.join(',') : '<none>';
+}
+
 function columns(kind: string, items: readonly Item[], pods: readonly Pod[], wide: boolean): { headers: string[]; rows: string[][] } {
   const spec = (i: Item) => (i.object.spec ?? {}) as Record<string, unknown>;
   const list = (v: unknown) => JSON.stringify(v ?? []);
@@ -45,7 +57,7 @@ function columns(kind: string, items: readonly Item[], pods: readonly Pod[], wid
           const s = spec(i);
           const ports = ((s.ports as { port: number; protocol?: string; nodePort?: number }[] | undefined) ?? []).map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',');
           const type = (s.type as string | undefined) ?? 'ClusterIP';
-          return [i.name, type, (s.clusterIP as string | undefined) ?? '<local>', type === 'LoadBalancer' ? '127.0.0.1' : '<none>', ports || '<none>', age(i.createdAt)];
+          return [i.name, type, (s.clusterIP as string | undefined) || '<none>', externalIp(type, s, i.object.status), ports || '<none>', age(i.createdAt)];
         }),
       };
     case 'VirtualService':

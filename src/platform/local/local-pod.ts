@@ -16,6 +16,8 @@ export interface PodPorts {
   ports: WorkloadPort[];
   outboundPort?: number;
   adminPort?: number;
+  /** For a pod without a sidecar: the pod network's proxy its HTTP clients reach Services through. */
+  directProxyPort?: number;
   gatewayPorts?: Record<number, number>;
 }
 
@@ -29,6 +31,8 @@ export interface PodHost {
   proxyArgs: readonly string[];
   logDir: string;
   lookup: EnvContext['lookup'];
+  /** The kubelet's variables for the Services of a namespace, as they are now. */
+  serviceEnv(namespace: string): Record<string, string>;
   /** Has this pod's proxy acknowledged a configuration? */
   proxyHasConfig(namespace: string, pod: string): boolean;
   update(w: WorkloadInstance): void;
@@ -135,6 +139,8 @@ export class LocalPod {
       this.proxy.start();
     }
     if (!this.gateway) {
+      // Service variables as the kubelet sets them when the pod starts (unless the pod turns them off).
+      const serviceEnv = this.plan.spec.enableServiceLinks === false ? {} : this.host.serviceEnv(this.plan.namespace);
       const where = this.plan.deployment ? `Deployment ${this.plan.namespace}/${this.plan.deployment}` : `Pod ${this.plan.namespace}/${this.plan.name}`;
       for (const container of this.plan.spec.containers) {
         const run = containerRun(container, where);
@@ -142,6 +148,7 @@ export class LocalPod {
         const firstPort = container.ports?.[0]?.containerPort;
         const firstAppPort = firstPort !== undefined ? this.ports.ports.find((p) => p.containerPort === firstPort)?.appPort : this.ports.ports.length === 1 && this.plan.spec.containers.length === 1 ? this.ports.ports[0]?.appPort : undefined;
         const base: Record<string, string> = {
+          ...serviceEnv,
           ...run.sampleEnv,
           HOST: '127.0.0.1',
           HOSTNAME: this.plan.name,
@@ -154,6 +161,7 @@ export class LocalPod {
         const { env, problems } = containerEnv(container, { pod: { namespace: this.plan.namespace, name: this.plan.name, serviceAccount: this.plan.serviceAccount, labels: this.plan.labels, annotations: this.plan.annotations }, lookup: this.host.lookup }, base);
         for (const p of problems) this.host.log(`pod ${this.key} container ${container.name}: ${p}`);
         if (this.plan.sidecar && this.ports.outboundPort !== undefined) Object.assign(env, proxyEnvironment(this.ports.outboundPort, env));
+        else if (this.ports.directProxyPort !== undefined) Object.assign(env, proxyEnvironment(this.ports.directProxyPort, env));
         const proc = new ManagedProcess({ name: container.name, command: run.command, args: run.args, env, ...(container.workingDir ? { cwd: container.workingDir } : {}), logFile: this.logFile(container.name) }, onChange);
         this.containers.push({ container, process: proc, env, firstAppPort });
         proc.start();

@@ -4,6 +4,7 @@ import type { Resource } from '../../api/index.js';
 import type { DeploymentObject } from '../../api/kinds/deployment.js';
 import type { PodObject } from '../../api/kinds/pod.js';
 import type { PodSpec, Container } from '../../api/kinds/pod-spec.js';
+import { sidecarInjected } from './network/index.js';
 
 /** Kubernetes' alphabet for generated name suffixes: no vowels, no look-alike characters. */
 const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -38,13 +39,11 @@ export function randomSuffix(random: () => number = Math.random): string {
   return out;
 }
 
-function wantsSidecar(labels: Record<string, string>, annotations: Record<string, string>): boolean {
-  const v = annotations['sidecar.istio.io/inject'] ?? labels['sidecar.istio.io/inject'];
-  return v !== 'false';
-}
-
-/** Replica pods of a Deployment; `names` supplies pod names (random suffixes in real runs). */
-export function planDeployment(d: Resource<DeploymentObject>, suffix: () => string = () => randomSuffix()): PodPlan[] {
+/**
+ * Replica pods of a Deployment; `suffix` supplies pod name endings (random in real runs);
+ * `namespaceLabels` are its namespace's labels as they are now, which decide injection for new pods.
+ */
+export function planDeployment(d: Resource<DeploymentObject>, suffix: () => string = () => randomSuffix(), namespaceLabels: Readonly<Record<string, string>> = {}): PodPlan[] {
   const spec = d.object.spec;
   const template = spec.template;
   const hash = templateHash(template);
@@ -52,10 +51,12 @@ export function planDeployment(d: Resource<DeploymentObject>, suffix: () => stri
   const annotations = { ...(template.metadata?.annotations ?? {}) };
   const replicas = spec.replicas ?? 1;
   const podSpec = template.spec;
+  const namespace = d.namespace ?? 'default';
+  const sidecar = sidecarInjected({ namespace, namespaceLabels, podLabels: labels, podAnnotations: annotations, hostNetwork: podSpec.hostNetwork ?? false });
   const plans: PodPlan[] = [];
   for (let i = 0; i < replicas; i++) {
     plans.push({
-      namespace: d.namespace ?? 'default',
+      namespace,
       name: `${d.name}-${hash}-${suffix()}`,
       deployment: d.name,
       templateHash: hash,
@@ -63,25 +64,26 @@ export function planDeployment(d: Resource<DeploymentObject>, suffix: () => stri
       annotations,
       serviceAccount: podSpec.serviceAccountName ?? podSpec.serviceAccount ?? 'default',
       spec: podSpec,
-      sidecar: wantsSidecar(labels, annotations),
+      sidecar,
     });
   }
   return plans;
 }
 
-export function planPod(p: Resource<PodObject>): PodPlan {
+export function planPod(p: Resource<PodObject>, namespaceLabels: Readonly<Record<string, string>> = {}): PodPlan {
   const labels = p.metadata.labels ?? {};
   const annotations = p.metadata.annotations ?? {};
   const spec = p.object.spec as PodSpec;
+  const namespace = p.namespace ?? 'default';
   return {
-    namespace: p.namespace ?? 'default',
+    namespace,
     name: p.name,
     templateHash: templateHash(spec),
     labels,
     annotations,
     serviceAccount: spec.serviceAccountName ?? spec.serviceAccount ?? 'default',
     spec,
-    sidecar: wantsSidecar(labels, annotations),
+    sidecar: sidecarInjected({ namespace, namespaceLabels, podLabels: labels, podAnnotations: annotations, hostNetwork: spec.hostNetwork ?? false }),
   };
 }
 

@@ -12,6 +12,7 @@ import { LocalPod, type PodHost, type PodPorts } from './local-pod.js';
 import { PortAllocator } from './ports.js';
 import { declaredPorts, planDeployment, planPod, type PodPlan } from './pod-plan.js';
 import { containerRun } from './container-command.js';
+import { PodNetwork } from './network/index.js';
 
 export interface RunnerOptions {
   controlAddress: string;
@@ -26,6 +27,8 @@ export interface RunnerOptions {
   proxyHttpCodec?: 'lean' | 'node';
   /** More `tack proxy` flags for every proxy, as given to `tack up` (its timeouts). */
   proxyArgs?: string[];
+  /** Randomness for node ports (Math.random unless a test fixes it). */
+  random?: () => number;
   proxyHasConfig(namespace: string, pod: string): boolean;
   forgetProxy(namespace: string, pod: string): void;
   log(message: string): void;
@@ -47,6 +50,15 @@ export function runProblems(resources: readonly Resource[]): string[] {
   return out;
 }
 
+/** Host ports tack itself listens on, which no Service may take. */
+function reservedHostPorts(opts: RunnerOptions): Map<number, string> {
+  const reserved = new Map<number, string>();
+  for (const [server, host] of Object.entries(opts.gatewayPorts)) reserved.set(host, `the ingress gateway's host port for Gateway port ${server}`);
+  const control = Number(opts.controlAddress.split(':').pop());
+  if (Number.isInteger(control)) reserved.set(control, 'the control API (--control-port)');
+  return reserved;
+}
+
 export class LocalRunner {
   private readonly pods = new Map<string, LocalPod>();
   private readonly ports = new PortAllocator();
@@ -54,6 +66,8 @@ export class LocalRunner {
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
   private readonly host: PodHost;
+  /** Cluster IPs, LoadBalancer and NodePort listeners, and the way pods without a sidecar reach Services. */
+  readonly network: PodNetwork;
 
   constructor(
     private readonly store: ConfigStore,
@@ -67,13 +81,26 @@ export class LocalRunner {
       proxyArgs: opts.proxyArgs ?? [],
       logDir: opts.logDir,
       lookup: (kind, ns, name) => store.get(kind, ns, name),
+      serviceEnv: (ns) => this.network.serviceEnv(ns),
       proxyHasConfig: opts.proxyHasConfig,
       update: (w) => {
         if (!this.stopped || w.phase === 'Terminating') store.putWorkload(w);
       },
       log: opts.log,
     };
+    // The control address tells meshes on one machine apart, so they do not share cluster IPs.
+    this.network = new PodNetwork(() => store.snapshot(), { salt: opts.controlAddress, random: opts.random ?? Math.random, reserved: reservedHostPorts(opts), log: opts.log });
     store.onChange(() => this.schedule());
+  }
+
+  /** A namespace's labels as they are now (they decide injection for pods created from now on). */
+  private namespaceLabels(namespace: string): Record<string, string> {
+    return this.store.get('Namespace', undefined, namespace)?.metadata.labels ?? {};
+  }
+
+  /** A resource as `tack get` shows it: Services with their cluster IP, node ports and load balancer. */
+  served(r: Resource): Record<string, unknown> {
+    return this.network.serviceObject(r);
   }
 
   private schedule(): void {
@@ -95,6 +122,9 @@ export class LocalRunner {
   /** Brings running pods in line with the store. */
   async reconcile(): Promise<void> {
     if (this.stopped) return;
+    // Addresses first: a pod's environment names the cluster IPs of the Services that exist when it starts.
+    await this.network.sync();
+    if (this.stopped) return;
     const snapshot = this.store.snapshot();
     const wanted = new Set<string>();
     for (const d of snapshot.byKind('Deployment') as Resource<DeploymentObject>[]) {
@@ -103,7 +133,7 @@ export class LocalRunner {
     for (const p of snapshot.byKind('Pod') as Resource<PodObject>[]) {
       const key = `${p.namespace}/${p.name}`;
       wanted.add(key);
-      if (!this.pods.has(key)) await this.startPod(planPod(p));
+      if (!this.pods.has(key)) await this.startPod(planPod(p, this.namespaceLabels(p.namespace ?? 'default')));
     }
     for (const [key, pod] of this.pods) if (!wanted.has(key)) this.retire(pod);
   }
@@ -118,7 +148,7 @@ export class LocalRunner {
     const old = mine.filter((p) => p.plan.templateHash !== hash);
     for (const p of current) wanted.add(p.key);
     if (current.length < replicas) {
-      const plans = planDeployment({ ...d, object: { ...d.object, spec: { ...d.object.spec, replicas: replicas - current.length } } });
+      const plans = planDeployment({ ...d, object: { ...d.object, spec: { ...d.object.spec, replicas: replicas - current.length } } }, undefined, this.namespaceLabels(ns));
       for (const pl of plans) {
         wanted.add(`${pl.namespace}/${pl.name}`);
         await this.startPod(pl);
@@ -162,7 +192,7 @@ export class LocalRunner {
         const endpointPort = plan.sidecar ? await this.ports.allocate() : appPort;
         ports.push({ containerPort: p.containerPort, ...(p.name ? { name: p.name } : {}), protocol: p.protocol, appPort, endpointPort });
       }
-      podPorts = { ports, ...(plan.sidecar ? { outboundPort: await this.ports.allocate(), adminPort: await this.ports.allocate() } : {}) };
+      podPorts = { ports, ...(plan.sidecar ? { outboundPort: await this.ports.allocate(), adminPort: await this.ports.allocate() } : { directProxyPort: await this.network.directProxyPort(plan.namespace) }) };
     }
     const pod = new LocalPod(plan, podPorts, this.host);
     this.pods.set(pod.key, pod);
@@ -195,5 +225,6 @@ export class LocalRunner {
     this.pods.clear();
     await Promise.all(pods.filter((p) => !p.gateway).map((p) => p.stop(MAX_GRACE_MS)));
     await Promise.all(pods.filter((p) => p.gateway).map((p) => p.stop(MAX_GRACE_MS)));
+    await this.network.close();
   }
 }
