@@ -174,9 +174,10 @@ describe('STRICT: mutual TLS only', () => {
   it('refuses a client certificate from another root', async () => {
     const { back } = await pair('mtls', { auto: istioMutual([server.spiffe]), endpointMtls: true });
     const out = await opensslClient(back, ['-cert', stranger.certFile, '-key', stranger.keyFile]);
-    expect(out).not.toContain('HTTP/1.1 200');
-    // Node closes the handshake without an alert here; either way nothing is served.
-    expect(out).toMatch(/unexpected eof|alert/);
+    // The server ends the connection (with no alert from Node: EOF or a reset, depending on timing);
+    // what matters is that nothing is served and the app never saw the request.
+    expect(out).not.toContain('HTTP/1.1');
+    expect(out).not.toContain('spiffe://');
   });
 });
 

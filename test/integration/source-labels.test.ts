@@ -33,8 +33,10 @@ describe('seed 001: sourceLabels decided by the caller’s own sidecar', () => {
     expect(r.body).toContain('todobackend-');
   });
 
-  it('gives other callers no route (404)', async () => {
+  // Istio drops a VirtualService that has no route for the caller from that caller's config, so the
+  // Service's default route serves it (route.go skips a VirtualService that yields no routes).
+  it('leaves other callers the default route, as Istio does: a VirtualService does not refuse', async () => {
     const r = await mesh.tack(['exec', 'deploy/curl', '--', 'curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', 'http://todobackend:8080/todos']);
-    expect(r.stdout).toBe('404');
+    expect(r.stdout).toBe('200');
   });
 });
