@@ -139,7 +139,10 @@ async function main(): Promise<void> {
     const rps16 = med(c.name, (s) => s.rps[16] ?? NaN);
     const rps64 = med(c.name, (s) => s.rps[64] ?? NaN);
     const isDirect = c.name === 'direct';
-    return `| ${c.name} | ${isDirect ? '–' : f(cpu16, 1)} | ${isDirect ? '–' : f(cpu64, 1)} | ${isDirect ? '–' : `${f(cpu16 / nginxCpu, 2)}×`} | ${f(rps16)} | ${f(rps64)} | ${f(rps16 / nginxRps, 2)}× | ${isDirect ? '–' : f(med(c.name, (s) => s.p50) - directP.p50, 2)} | ${isDirect ? '–' : f(med(c.name, (s) => s.p90) - directP.p90, 2)} | ${isDirect ? '–' : f(med(c.name, (s) => s.p99) - directP.p99, 2)} | ${isDirect ? '–' : f(med(c.name, (s) => s.cores), 3)} | ${isDirect ? '–' : f(med(c.name, (s) => s.rssMb), 0)} | ${isDirect ? '–' : f(med(c.name, (s) => s.peakMb), 0)} | ${f(med(c.name, (s) => s.errors))} |`;
+    // Run-to-run noise: how far this case's rounds spread around their median, CPU @16.
+    const rounds = (samples.get(c.name) ?? []).map((s) => s.cpuUsPerReq[16] ?? NaN).filter((x) => Number.isFinite(x));
+    const spread = rounds.length > 1 ? `±${f(((Math.max(...rounds) - Math.min(...rounds)) / 2 / cpu16) * 100, 0)}%` : '–';
+    return `| ${c.name} | ${isDirect ? '–' : f(cpu16, 1)} | ${isDirect ? '–' : spread} | ${isDirect ? '–' : f(cpu64, 1)} | ${isDirect ? '–' : `${f(cpu16 / nginxCpu, 2)}×`} | ${f(rps16)} | ${f(rps64)} | ${f(rps16 / nginxRps, 2)}× | ${isDirect ? '–' : f(med(c.name, (s) => s.p50) - directP.p50, 2)} | ${isDirect ? '–' : f(med(c.name, (s) => s.p90) - directP.p90, 2)} | ${isDirect ? '–' : f(med(c.name, (s) => s.p99) - directP.p99, 2)} | ${isDirect ? '–' : f(med(c.name, (s) => s.cores), 3)} | ${isDirect ? '–' : f(med(c.name, (s) => s.rssMb), 0)} | ${isDirect ? '–' : f(med(c.name, (s) => s.peakMb), 0)} | ${f(med(c.name, (s) => s.errors))} |`;
   });
   const date = new Date().toISOString().slice(0, 10);
   const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
@@ -167,8 +170,8 @@ the primary figure: it does not depend on how many cores the load generator leav
 logging is off (\`tack up --no-access-log\`), as in Istio's default profile; every resilience feature
 is compiled in.
 
-| case | CPU µs/req @16 | CPU µs/req @64 | CPU vs nginx | req/s @16 | req/s @64 | req/s vs nginx | +p50 ms @${RATE}/s | +p90 ms | +p99 ms | cores @${RATE}/s | RSS MB @${RATE}/s | peak RSS MB | errors |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| case | CPU µs/req @16 | spread over rounds | CPU µs/req @64 | CPU vs nginx | req/s @16 | req/s @64 | req/s vs nginx | +p50 ms @${RATE}/s | +p90 ms | +p99 ms | cores @${RATE}/s | RSS MB @${RATE}/s | peak RSS MB | errors |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
 Targets (issue 6): CPU per request ≤ 1.5× nginx's; at ${RATE} requests/s ≤ 0.15 cores, ≤ 60 MB RSS per

@@ -11,23 +11,23 @@ function warnings(yaml: string): string[] {
 
 describe('not enforced yet', () => {
   it.each([
-    ['PeerAuthentication STRICT', 'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default}\nspec:\n  mtls: {mode: STRICT}\n', ['5 spec.mtls: mtls STRICT is accepted but not enforced yet']],
+    ['PeerAuthentication STRICT: enforced, no warning', 'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default}\nspec:\n  mtls: {mode: STRICT}\n', []],
     ['AuthorizationPolicy deny-all', 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: deny}\nspec: {}\n', ['4 spec: action ALLOW with no rules (in Istio: deny every request) is accepted but not enforced yet']],
     ['AuthorizationPolicy with rules', 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: a}\nspec:\n  action: DENY\n  rules: [{}]\n', ['4 spec: action DENY with 1 rule is accepted but not enforced yet']],
     [
-      'DestinationRule ISTIO_MUTUAL at the top and in a subset: one warning naming both',
-      'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r}\nspec:\n  host: r\n  trafficPolicy:\n    tls: {mode: ISTIO_MUTUAL}\n  subsets:\n  - name: v1\n    labels: {version: v1}\n    trafficPolicy:\n      tls: {mode: DISABLE}\n',
-      ['7 spec.trafficPolicy.tls: tls mode ISTIO_MUTUAL; tls mode DISABLE at spec.subsets[0].trafficPolicy.tls are accepted but not enforced yet'],
+      'DestinationRule SIMPLE at the top and MUTUAL in a subset: one warning naming both; ISTIO_MUTUAL and DISABLE take effect',
+      'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r}\nspec:\n  host: r\n  trafficPolicy:\n    tls: {mode: SIMPLE}\n  subsets:\n  - name: v1\n    labels: {version: v1}\n    trafficPolicy:\n      tls: {mode: MUTUAL, clientCertificate: /c.pem, privateKey: /k.pem}\n  - name: v2\n    labels: {version: v2}\n    trafficPolicy:\n      tls: {mode: ISTIO_MUTUAL}\n',
+      ['7 spec.trafficPolicy.tls: tls mode SIMPLE; tls mode MUTUAL at spec.subsets[0].trafficPolicy.tls are accepted but not enforced yet'],
     ],
     ['a VirtualService with only http routes', 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: v}\nspec:\n  hosts: [v]\n  http: [{route: [{destination: {host: v}}]}]\n', []],
     ['a VirtualService with tcp routes', 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: v}\nspec:\n  hosts: [v]\n  tcp: [{route: [{destination: {host: v}}]}]\n', ['6 spec.tcp: 1 tcp route is accepted but not enforced yet']],
     ['a Gateway with httpsRedirect', 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: g}\nspec:\n  servers:\n  - port: {number: 80, name: http, protocol: HTTP}\n    hosts: ["*"]\n    tls: {httpsRedirect: true}\n', ['8 spec.servers[0].tls: httpsRedirect is accepted but not enforced yet']],
-    ['a Service with a nodePort', 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: NodePort\n  selector: {app: web}\n  ports:\n  - port: 80\n    nodePort: 30080\n', ['9 spec.ports[0].nodePort: nodePort 30080 is accepted but not enforced yet']],
+    ['a Service with a nodePort: served, no warning', 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: NodePort\n  selector: {app: web}\n  ports:\n  - port: 80\n    nodePort: 30080\n', []],
     ['a Service whose fields have no local meaning: no warning', 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: LoadBalancer\n  sessionAffinity: ClientIP\n  selector: {app: web}\n  ports: [{port: 80}]\n', []],
     [
-      'PeerAuthentication with port-level mtls: one warning naming both',
+      'PeerAuthentication with port-level mtls: enforced, no warning',
       'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: p, namespace: shop}\nspec:\n  selector: {matchLabels: {app: db}}\n  mtls: {mode: STRICT}\n  portLevelMtls:\n    "5432": {mode: DISABLE}\n',
-      ['6 spec.mtls: mtls STRICT; portLevelMtls 5432 DISABLE at spec.portLevelMtls are accepted but not enforced yet'],
+      [],
     ],
     ['a Sidecar with egress hosts: no warning', 'apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: default}\nspec:\n  outboundTrafficPolicy: {mode: REGISTRY_ONLY}\n  egress:\n  - hosts: ["./*"]\n', []],
     ['a Sidecar egress listener with a bind address', 'apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: default}\nspec:\n  egress:\n  - port: {number: 9080, protocol: HTTP, name: http}\n    bind: 127.0.0.2\n    hosts: ["./*"]\n', ['7 spec.egress[0].bind: egress bind 127.0.0.2 is accepted but not enforced yet']],
@@ -40,9 +40,9 @@ describe('not enforced yet', () => {
   });
 
   it('is a Warning with code TK0004, the resource and the file', () => {
-    const loaded = loadText('apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: istio-system}\nspec:\n  mtls: {mode: STRICT}\n', 'pa.yaml');
+    const loaded = loadText('apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: deny, namespace: istio-system}\nspec: {}\n', 'ap.yaml');
     const [check, ...rest] = notEnforcedChecks(validateDocuments(loaded.documents).resources);
     expect(rest).toEqual([]);
-    expect(check).toMatchObject({ code: 'TK0004', level: 'Warning', resource: { kind: 'PeerAuthentication', namespace: 'istio-system', name: 'default' }, source: { file: 'pa.yaml', line: 5 } });
+    expect(check).toMatchObject({ code: 'TK0004', level: 'Warning', resource: { kind: 'AuthorizationPolicy', namespace: 'istio-system', name: 'deny' }, source: { file: 'ap.yaml', line: 4 } });
   });
 });

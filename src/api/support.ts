@@ -60,6 +60,8 @@ const LB = 'src/proxy/runtime/cluster.test.ts';
 const LOCALITY = 'src/proxy/runtime/cluster-locality.test.ts';
 const ROUTING = 'test/integration/resilience-routing.test.ts';
 const CANARY = 'test/integration/seed-000-canary.test.ts';
+const MTLS = 'test/integration/mtls-mesh.test.ts';
+const MTLS_PROXY = 'test/integration/mtls-transport.test.ts';
 const ENV = 'src/platform/local/container-env.test.ts';
 const canary = t(CANARY, 'splits 2,000 requests 75/25 between v1 and v2');
 const envTest = t(ENV, 'env, envFrom and valueFrom');
@@ -126,7 +128,12 @@ const TRAFFIC_POLICY = (p: string, withPortLevel: boolean): Record<string, Field
   [`${p}outlierDetection.baseEjectionTime`]: yes(t(OUTLIER, 'is baseEjection × times ejected')),
   [`${p}outlierDetection.maxEjectionPercent`]: yes(t(OUTLIER, '10% of 3 hosts still allows one ejection; a second is refused')),
   [`${p}outlierDetection.minHealthPercent`]: yes(t(OUTLIER, 'returns every host when the healthy share falls below minHealthPercent')),
-  [`${p}tls`]: pending(tlsMode),
+  [`${p}tls`]: {
+    effect: 'partial',
+    note: 'ISTIO_MUTUAL (with sni and subjectAltNames) and DISABLE take effect; SIMPLE and MUTUAL origination not yet: tack warns (TK0004)',
+    test: t(MTLS_PROXY, 'an explicit ISTIO_MUTUAL DestinationRule uses mTLS even for an endpoint not marked for it'),
+    pending: { says: (v) => (['ISTIO_MUTUAL', 'DISABLE', undefined].includes(str(obj(v).mode)) ? undefined : tlsMode(v)) },
+  },
   ...(withPortLevel
     ? {
         [`${p}portLevelSettings`]: partial('replaces the top-level policy for its port, as Istio does', t(MATCH, 'portLevelSettings apply to their port only')),
@@ -146,7 +153,7 @@ export const FIELD_SUPPORT: Readonly<Record<string, Readonly<Record<string, Fiel
     'spec.selector': yes(canary),
     'spec.ports': yes(t(MATCH, 'a destination without a port: the only port of a single-port service, else the request port')),
     // A NodePort or LoadBalancer Service is reachable on every node in Kubernetes; tack opens no host port for it yet.
-    'spec.ports[].nodePort': pending((v) => `nodePort ${String(v)}`),
+    'spec.ports[].nodePort': yes(t('test/integration/pod-network.test.ts', 'a LoadBalancer Service answers on its port on 127.0.0.1, and a NodePort Service on its node port')),
   },
   ConfigMap: { data: partial('read by env valueFrom and envFrom', envTest) },
   Secret: { data: partial('read by env valueFrom and envFrom', envTest), stringData: partial('read by env valueFrom and envFrom', envTest) },
@@ -252,8 +259,8 @@ export const FIELD_SUPPORT: Readonly<Record<string, Readonly<Record<string, Fiel
     spec: pending((v) => `WorkloadEntry ${str(obj(v).address) ?? ''}`.trim() + ' (no endpoint is made from it)'),
   },
   PeerAuthentication: {
-    'spec.mtls': pending((v) => `mtls ${str(obj(v).mode) ?? 'UNSET'}`),
-    'spec.portLevelMtls': pending((v) => `portLevelMtls ${Object.entries(obj(v)).map(([port, m]) => `${port} ${str(obj(m).mode) ?? 'UNSET'}`).join(', ')}`),
+    'spec.mtls': yes(t(MTLS, 'under STRICT resets a plaintext curl straight to the pod (exit 56), while the gateway and the mesh keep working')),
+    'spec.portLevelMtls': untested,
   },
   AuthorizationPolicy: {
     spec: pending((v) => {

@@ -1,9 +1,10 @@
 /** Outbound clusters, created as routes name them: `outbound|<port>|<subset>|<hostname>`. */
-import type { RegistryEndpoint, RegistryService } from '../store/index.js';
+import { isHttpProtocol, type RegistryEndpoint, type RegistryService } from '../store/index.js';
 import { labelsInclude } from '../api/selectors.js';
 import type { ClusterConfig, EndpointConfig } from './config.js';
 import type { MeshIndex } from './mesh-index.js';
 import { CarryOver, idOf } from './carry-over.js';
+import { clusterTls, endpointAcceptsMtls } from './mtls.js';
 import { connectionPoolOf, effectivePolicy, findDestinationRule, findSubset, lbOf, localityFailoverOf, localityOf, outlierDetectionOf, warmupOf } from './traffic-policy.js';
 
 export function outboundClusterName(port: number, subset: string | undefined, hostname: string): string {
@@ -51,7 +52,8 @@ export class ClusterSet implements ClusterNamer {
     const subsetSpec = subset ? findSubset(dr, subset) : undefined;
     if (subset && !subsetSpec) return name;
     const serviceEndpoints = service.endpoints.get(port) ?? [];
-    const key = `${name}|${idOf(dr)}`;
+    // PeerAuthentications decide which endpoints take mTLS: a change to any of them is a new cluster.
+    const key = `${name}|${idOf(dr)}|${this.index.peerAuthentications.map((r) => idOf(r)).join(',')}`;
     const endpointsSeen = endpointsKey(serviceEndpoints);
     const hit = made.get(this.index, key);
     if (hit && hit.endpoints === endpointsSeen) {
@@ -59,11 +61,15 @@ export class ClusterSet implements ClusterNamer {
       return name;
     }
     const policy = effectivePolicy(dr, port, subsetSpec);
+    const servicePort = service.ports.find((p) => p.port === port);
+    const tcp = servicePort !== undefined && servicePort.protocol !== 'UNKNOWN' && !isHttpProtocol(servicePort.protocol);
+    const { tls, autoMtls } = clusterTls(this.index, service, port, subset, tcp, policy?.tls);
     const endpoints: EndpointConfig[] = serviceEndpoints
       .filter((e) => e.ready && labelsInclude(subsetSpec?.labels, e.labels))
       .map((e) => {
         const locality = localityOf(e.labels);
-        return { address: e.address, port: e.port, ...(e.pod ? { pod: e.pod } : {}), labels: e.labels, sidecar: e.sidecar, weight: 1, ...(locality ? { locality } : {}) };
+        const mtls = autoMtls !== undefined && endpointAcceptsMtls(this.index, e);
+        return { address: e.address, port: e.port, ...(e.pod ? { pod: e.pod } : {}), labels: e.labels, sidecar: e.sidecar, weight: 1, ...(locality ? { locality } : {}), ...(mtls ? { tlsMode: 'istio' as const } : {}) };
       });
     const { lb, consistentHash } = lbOf(policy);
     const pool = connectionPoolOf(policy);
@@ -75,6 +81,9 @@ export class ClusterSet implements ClusterNamer {
       port,
       ...(subset ? { subset } : {}),
       lb,
+      ...(tls ? { tls } : {}),
+      // Auto mTLS only matters when some endpoint takes it.
+      ...(autoMtls && endpoints.some((e) => e.tlsMode === 'istio') ? { autoMtls } : {}),
       ...(consistentHash ? { consistentHash } : {}),
       ...(pool ? { connectionPool: pool } : {}),
       ...(outlier ? { outlierDetection: outlier } : {}),

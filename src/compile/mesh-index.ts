@@ -1,5 +1,6 @@
 /** Everything the generators look up, indexed once per snapshot (not once per proxy). */
 import type { Resource } from '../api/index.js';
+import type { PeerAuthenticationObject } from '../api/kinds/peer-authentication.js';
 import type { VirtualServiceObject } from '../api/kinds/virtual-service.js';
 import type { DestinationRuleObject } from '../api/kinds/destination-rule.js';
 import type { GatewayObject } from '../api/kinds/gateway.js';
@@ -11,6 +12,7 @@ export type VirtualServiceResource = Resource<VirtualServiceObject>;
 export type DestinationRuleResource = Resource<DestinationRuleObject>;
 export type GatewayResource = Resource<GatewayObject>;
 export type SidecarResource = Resource<SidecarObject>;
+export type PeerAuthenticationResource = Resource<PeerAuthenticationObject>;
 
 /** Mesh-wide settings (Istio's MeshConfig), with Istio's defaults. */
 export interface MeshSettings {
@@ -38,6 +40,7 @@ export interface MeshIndex {
   destinationRules: readonly DestinationRuleResource[];
   gateways: readonly GatewayResource[];
   sidecars: readonly SidecarResource[];
+  peerAuthentications: readonly PeerAuthenticationResource[];
   workloads: readonly WorkloadInstance[];
   mesh: MeshSettings;
 }
@@ -119,6 +122,7 @@ export function indexSnapshot(snapshot: StoreSnapshot, mesh: MeshSettings = DEFA
     destinationRules,
     gateways: snapshot.byKind('Gateway') as GatewayResource[],
     sidecars: snapshot.byKind('Sidecar') as SidecarResource[],
+    peerAuthentications: snapshot.byKind('PeerAuthentication') as PeerAuthenticationResource[],
     workloads: snapshot.workloads,
     mesh,
   };

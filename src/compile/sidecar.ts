@@ -1,3 +1,4 @@
+import { inboundTransport } from './mtls.js';
 import { localityOf } from './traffic-policy.js';
 /** A sidecar's configuration: the pod's HTTP proxy (outbound) and a listener in front of each app port (inbound). */
 import type { RegistryService, WorkloadInstance } from '../store/index.js';
@@ -37,7 +38,7 @@ function inboundListeners(w: WorkloadInstance, index: MeshIndex, clusters: Clust
     const clusterName = `inbound|${p.containerPort}||`;
     const cluster: ClusterConfig = { name: clusterName, service: '', port: p.containerPort, lb: 'ROUND_ROBIN', endpoints: [{ address: '127.0.0.1', port: p.appPort, labels: w.labels, sidecar: false, weight: 1 }] };
     clusters.add(cluster);
-    out.push({ name: `inbound|${p.containerPort}`, direction: 'inbound', address: w.address, port: p.endpointPort, protocol: tcp ? 'TCP' : 'HTTP', transport: 'plain', appPort: p.appPort, ...(tcp ? { tcpCluster: clusterName } : { httpFilters: [...INBOUND_HTTP_FILTERS], inboundCluster: clusterName }) });
+    out.push({ name: `inbound|${p.containerPort}`, direction: 'inbound', address: w.address, port: p.endpointPort, protocol: tcp ? 'TCP' : 'HTTP', transport: inboundTransport(index, w, p.containerPort), appPort: p.appPort, ...(tcp ? { tcpCluster: clusterName } : { httpFilters: [...INBOUND_HTTP_FILTERS], inboundCluster: clusterName }) });
   }
   return out;
 }

@@ -10,6 +10,7 @@ import type { PushServer, ProxyStatus } from '../push/index.js';
 import type { LocalRunner } from '../platform/local/runner.js';
 import { applyFiles, deleteFiles, type ApplyRequest } from './apply.js';
 import { HttpError, readJson, sendJson, sendText } from './http-util.js';
+import { handleCertificateRequest, type MeshCa } from './certificates.js';
 import { acceptTls, createKubeApi, isKubeApiPath, type ServingCert } from './kube-api/index.js';
 
 export interface ControlDeps {
@@ -22,6 +23,8 @@ export interface ControlDeps {
   kubeToken?: string;
   /** Certificate for HTTPS on the same port (kubectl sends its token over TLS only). */
   kubeTls?: ServingCert;
+  /** The mesh CA: issues proxies' workload certificates. */
+  ca?: MeshCa;
 }
 
 /** Every pod has its first config and is ready, and so has the gateway. */
@@ -89,6 +92,10 @@ async function handle(deps: ControlDeps, req: IncomingMessage, res: ServerRespon
     deps.push.subscribe(decodeURIComponent(m[1] ?? ''), decodeURIComponent(m[2] ?? ''), res);
     return;
   }
+  if ((m = route(path, /^\/v1\/proxies\/([^/]+)\/([^/]+)\/certificate$/)) && method === 'POST') {
+    await handleCertificateRequest(deps.ca, decodeURIComponent(m[1] ?? ''), decodeURIComponent(m[2] ?? ''), req, res);
+    return;
+  }
   if ((m = route(path, /^\/v1\/proxies\/([^/]+)\/([^/]+)\/ack$/)) && method === 'POST') {
     deps.push.ack(decodeURIComponent(m[1] ?? ''), decodeURIComponent(m[2] ?? ''), await readJson<AckMessage>(req));
     sendJson(res, 200, { ok: true });
@@ -100,14 +107,14 @@ async function handle(deps: ControlDeps, req: IncomingMessage, res: ServerRespon
     else sendJson(res, 200, config);
     return;
   }
-  if ((m = route(path, /^\/v1\/proxies\/([^/]+)\/([^/]+)\/clusters$/)) && method === 'GET') {
-    // Live state (circuit breakers, ejections) comes from the proxy's own admin endpoint.
+  if ((m = route(path, /^\/v1\/proxies\/([^/]+)\/([^/]+)\/(clusters|certs)$/)) && method === 'GET') {
+    // Live state (circuit breakers, ejections, certificates) comes from the proxy's own admin endpoint.
     const w = deps.store.workload(decodeURIComponent(m[1] ?? ''), decodeURIComponent(m[2] ?? ''));
     if (w?.adminPort === undefined) {
       sendJson(res, 404, { error: 'this pod has no proxy admin endpoint' });
       return;
     }
-    const upstream = http.get({ host: '127.0.0.1', port: w.adminPort, path: '/clusters', agent: false, timeout: 5000 }, (r) => {
+    const upstream = http.get({ host: '127.0.0.1', port: w.adminPort, path: `/${m[3] ?? 'clusters'}`, agent: false, timeout: 5000 }, (r) => {
       res.writeHead(r.statusCode ?? 502, { 'content-type': 'application/json' });
       r.pipe(res);
     });

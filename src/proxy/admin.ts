@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { ProxyRuntime } from './runtime/proxy-runtime.js';
+import type { WorkloadSecrets } from './tls/workload-secrets.js';
 
 export interface ClusterRuntimeState {
   name: string;
@@ -34,7 +35,7 @@ export function clusterStates(runtime: ProxyRuntime): ClusterRuntimeState[] {
   });
 }
 
-export function startAdmin(port: number, current: () => ProxyRuntime | undefined): http.Server {
+export function startAdmin(port: number, current: () => ProxyRuntime | undefined, secrets?: WorkloadSecrets): http.Server {
   const server = http.createServer((req, res) => {
     const runtime = current();
     const send = (status: number, body: unknown): void => {
@@ -42,6 +43,11 @@ export function startAdmin(port: number, current: () => ProxyRuntime | undefined
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
       res.end(text);
     };
+    // The certificates this proxy holds (Envoy's /certs), for `tack proxy-config secret`; never the key.
+    if (req.url === '/certs') {
+      const cert = secrets?.current;
+      return send(200, cert ? { certChainPem: cert.certChainPem, rootPem: cert.rootCertPem } : {});
+    }
     if (!runtime) return send(503, { error: 'no configuration yet' });
     if (req.url === '/config_dump') return send(200, runtime.config);
     if (req.url === '/clusters') return send(200, clusterStates(runtime));

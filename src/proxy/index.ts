@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './clock.js';
 import { startAdmin } from './admin.js';
 import type { CodecTimeouts } from './h1/timeouts.js';
 import { WorkloadSecrets, type WorkloadCertificate } from './tls/workload-secrets.js';
+import { CertificateAgent } from './tls/certificate-agent.js';
 
 export interface ProxyOptions {
   control: string;
@@ -26,6 +27,8 @@ export interface ProxyOptions {
   codecTimeouts?: CodecTimeouts;
   /** A workload certificate to start with (Istio's mTLS); the control plane's CA issues it otherwise. */
   workloadCertificate?: WorkloadCertificate;
+  /** Ask the control plane's CA for a workload certificate with this proxy's bootstrap token, before taking any config. */
+  identity?: { token: string; serviceAccount: string };
 }
 
 export interface RunningProxy {
@@ -53,7 +56,7 @@ export function createProxyCore(opts: Omit<ProxyOptions, 'control' | 'namespace'
   let runtime: ProxyRuntime | undefined;
   const secrets = new WorkloadSecrets();
   if (opts.workloadCertificate) secrets.set(opts.workloadCertificate);
-  const admin = opts.adminPort !== undefined ? startAdmin(opts.adminPort, () => runtime) : undefined;
+  const admin = opts.adminPort !== undefined ? startAdmin(opts.adminPort, () => runtime, secrets) : undefined;
   const listeners = new ListenerManager(
     () => runtime as ProxyRuntime,
     hosts,
@@ -88,12 +91,22 @@ export function startProxy(opts: ProxyOptions): RunningProxy {
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const core = createProxyCore(opts);
   const source = new ConfigSource({ control: opts.control, namespace: opts.namespace, pod: opts.pod, log, apply: (config) => core.apply(config) });
-  source.start();
+  const agent = identityAgent(opts, log, (cert) => core.setWorkloadCertificate(cert));
+  // With an identity, config is taken only once the certificate is in: listeners that terminate mTLS never start without one.
+  if (agent) void agent.start().then(() => source.start());
+  else source.start();
   return {
     current: () => core.current(),
     async stop() {
+      agent?.stop();
       source.stop();
       await core.stop();
     },
   };
+}
+
+/** The certificate agent of a proxy started with an identity, or undefined. */
+export function identityAgent(opts: ProxyOptions, log: (m: string) => void, install: (cert: WorkloadCertificate) => void): CertificateAgent | undefined {
+  if (!opts.identity) return undefined;
+  return new CertificateAgent({ control: opts.control, namespace: opts.namespace, pod: opts.pod, serviceAccount: opts.identity.serviceAccount, token: opts.identity.token, clock: opts.clock ?? systemClock, log, install });
 }

@@ -6,9 +6,10 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { ProxyConfig } from '../compile/config.js';
 import { ConfigSource } from './config-source.js';
-import { createProxyCore, type ProxyOptions } from './index.js';
+import { createProxyCore, identityAgent, type ProxyOptions } from './index.js';
+import type { WorkloadCertificate } from './tls/workload-secrets.js';
 
-type ToWorker = { type: 'config'; version: string; config: ProxyConfig };
+type ToWorker = { type: 'config'; version: string; config: ProxyConfig } | { type: 'certificate'; cert: WorkloadCertificate };
 type FromWorker = { type: 'applied'; version: string; error?: string } | { type: 'ready' };
 
 export function isProxyWorker(): boolean {
@@ -41,6 +42,10 @@ export function startProxyPrimary(opts: ProxyOptions, concurrency: number): () =
       ),
     ).then(() => undefined);
   const source = new ConfigSource({ control: opts.control, namespace: opts.namespace, pod: opts.pod, log, apply: applyAll });
+  // The primary holds the identity: each (renewed) certificate goes to every worker.
+  const agent = identityAgent(opts, log, (cert) => {
+    for (const w of workers) w.send({ type: 'certificate', cert } satisfies ToWorker);
+  });
   // Subscribe only once every worker listens for configurations: messages sent earlier would be lost.
   void Promise.all(workers.map((w) => new Promise<void>((resolve) => {
     const onReady = (m: FromWorker): void => {
@@ -49,11 +54,13 @@ export function startProxyPrimary(opts: ProxyOptions, concurrency: number): () =
       resolve();
     };
     w.on('message', onReady);
-  }))).then(() => {
+  }))).then(async () => {
+    await agent?.start();
     if (!stopping) source.start();
   });
   return async () => {
     stopping = true;
+    agent?.stop();
     source.stop();
     await Promise.all(workers.map((w) => new Promise<void>((r) => {
       w.once('exit', () => r());
@@ -67,7 +74,10 @@ export function runProxyWorker(opts: Omit<ProxyOptions, 'control' | 'namespace' 
   const index = process.env.TACK_PROXY_WORKER;
   const core = createProxyCore({ ...opts, ...(index === '0' ? {} : { adminPort: undefined }) });
   process.on('message', (m: ToWorker) => {
-    if (m.type !== 'config') return;
+    if (m.type === 'certificate') {
+      core.setWorkloadCertificate(m.cert);
+      return;
+    }
     core.apply(m.config).then(
       () => process.send?.({ type: 'applied', version: m.version } satisfies FromWorker),
       (err: unknown) => process.send?.({ type: 'applied', version: m.version, error: err instanceof Error ? err.message : String(err) } satisfies FromWorker),

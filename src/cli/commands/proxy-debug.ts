@@ -88,19 +88,23 @@ function summary(config: ProxyConfig, section: Section, live: Map<string, LiveCl
 export function registerProxyConfig(program: Command): void {
   program
     .command('proxy-config')
-    .description("what one proxy serves: routes, clusters, listeners or endpoints (-o yaml|json for the full config)")
-    .argument('<section>', 'routes | clusters | listeners | endpoints | all')
+    .description("what one proxy serves: routes, clusters, listeners, endpoints or secret (-o yaml|json for the full config)")
+    .argument('<section>', 'routes | clusters | listeners | endpoints | secret | all')
     .argument('<pod>', 'pod/NAME, deploy/NAME or NAME (the ingress gateway is in istio-system)')
     .option('-n, --namespace <ns>', 'namespace', 'default')
     .option('-o, --output <format>', 'yaml or json')
     .option('--control-port <port>', 'control port of the mesh')
     .action(async (sectionArg: string, ref: string, opts: { namespace: string; output?: string; controlPort?: string }) => {
-      const singular: Record<string, Section> = { route: 'routes', routes: 'routes', cluster: 'clusters', clusters: 'clusters', listener: 'listeners', listeners: 'listeners', endpoint: 'endpoints', endpoints: 'endpoints', all: 'all' };
+      const singular: Record<string, Section | 'secret'> = { route: 'routes', routes: 'routes', cluster: 'clusters', clusters: 'clusters', listener: 'listeners', listeners: 'listeners', endpoint: 'endpoints', endpoints: 'endpoints', secret: 'secret', secrets: 'secret', all: 'all' };
       const section = singular[sectionArg];
-      if (!section) throw new ControlError(`unknown section "${sectionArg}": use routes, clusters, listeners, endpoints or all`);
+      if (!section) throw new ControlError(`unknown section "${sectionArg}": use routes, clusters, listeners, endpoints, secret or all`);
       const port = controlPortOf(opts.controlPort);
       const [name, nsFromRef] = ref.includes('.') && !ref.includes('/') ? ref.split('.', 2) : [ref, undefined];
       const pod = await resolvePod(port, name ?? ref, nsFromRef ?? opts.namespace);
+      if (section === 'secret') {
+        await printSecrets(port, pod, opts.output);
+        return;
+      }
       const answer = await request<ProxyConfig | { error: string }>(port, 'GET', `/v1/proxies/${encodeURIComponent(pod.namespace)}/${encodeURIComponent(pod.name)}/dump`);
       if (answer.status !== 200) throw new ControlError((answer.body as { error: string }).error);
       const config = answer.body as ProxyConfig;
@@ -113,4 +117,16 @@ export function registerProxyConfig(program: Command): void {
         process.stdout.write(summary(config, section, live));
       }
     });
+}
+
+/** `proxy-config secret`: the workload certificate and root a proxy holds, in istioctl's columns (-o json: Envoy's secret dump, PEMs included). */
+async function printSecrets(port: number, pod: { namespace: string; name: string }, output: string | undefined): Promise<void> {
+  const answer = await request<{ certChainPem?: string; rootPem?: string; error?: string }>(port, 'GET', `/v1/proxies/${encodeURIComponent(pod.namespace)}/${encodeURIComponent(pod.name)}/certs`);
+  if (answer.status !== 200) throw new ControlError(answer.body.error ?? `the proxy answered ${answer.status}`);
+  // Loaded here only: the X.509 library is not needed by any other command.
+  const { formatSecretTable, secretDump, secretRows } = await import('../../security/ca/index.js');
+  const input = { ...(answer.body.certChainPem ? { certChainPem: answer.body.certChainPem } : {}), ...(answer.body.rootPem ? { rootPem: answer.body.rootPem } : {}), now: Date.now() };
+  if (output === 'json') process.stdout.write(`${JSON.stringify(secretDump(input), null, 2)}\n`);
+  else if (output === 'yaml') process.stdout.write(stringify(secretDump(input)));
+  else process.stdout.write(formatSecretTable(secretRows(input)));
 }

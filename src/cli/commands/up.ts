@@ -1,7 +1,7 @@
 /** `tack up`: a whole mesh on this machine, in the foreground, until SIGINT/SIGTERM. */
 import { Option, type Command } from 'commander';
 import { durationFlag } from './proxy.js';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPaths, validateDocuments, formatCheck, hasErrors, notEnforcedChecks, noResourcesMessage } from '../../api/index.js';
 import { builtinResources } from '../../api/builtins.js';
@@ -17,6 +17,7 @@ import { readStdin } from '../stdin.js';
 import { whenOutputCloses } from '../closed-output.js';
 import { DEFAULT_CONTROL_PORT } from '../control-client.js';
 import { packageVersion } from '../version.js';
+import type { MeshCa } from '../../control/certificates.js';
 
 export const DEFAULT_HTTP_PORT = 8080;
 export const DEFAULT_HTTPS_PORT = 8443;
@@ -33,6 +34,7 @@ interface UpOptions {
   controlPort: string;
   gatewayPort: string[];
   namespace: string;
+  caDir?: string;
 }
 
 function port(value: string, flag: string): number {
@@ -54,6 +56,7 @@ export function registerUp(program: Command): void {
     .option('--https-port <port>', 'host port for Gateway servers on port 443', String(DEFAULT_HTTPS_PORT))
     .option('--gateway-port <mapping...>', 'host port for another Gateway server port, as SERVER=HOST (e.g. 8443=18443)', [])
     .option('--control-port <port>', 'port of the control API, dashboard and metrics', String(DEFAULT_CONTROL_PORT))
+    .option('--ca-dir <dir>', "the mesh CA's key and certificates in Istio's cacerts layout (ca-cert.pem, ca-key.pem, root-cert.pem, cert-chain.pem); default: a root made once and kept in the state directory")
     .option('-n, --namespace <ns>', 'namespace for resources that name none', 'default')
     .option('--no-access-log', "do not log each request in the proxies' logs")
     .option('--proxy-concurrency <n>', 'worker processes per proxy (Envoy\'s --concurrency)', '1')
@@ -98,8 +101,21 @@ export function registerUp(program: Command): void {
       }
 
       const runDir = stateDirOf(controlPort);
-      rmSync(runDir, { recursive: true, force: true });
       mkdirSync(runDir, { recursive: true });
+      // A new run starts clean, except for the mesh's CA: its root outlives runs, as a cluster's does.
+      for (const entry of readdirSync(runDir)) if (entry !== 'ca') rmSync(join(runDir, entry), { recursive: true, force: true });
+      let meshCa: MeshCa;
+      // The CA (and its X.509 library) is loaded by `tack up` alone.
+      const { BootstrapTokens, CaError, loadCaDir, loadOrCreateCa } = await import('../../security/ca/index.js');
+      const { issueProxyToken } = await import('../../control/certificates.js');
+      try {
+        const ca = opts.caDir !== undefined ? await loadCaDir(opts.caDir, Date.now()) : (await loadOrCreateCa(join(runDir, 'ca'), { now: Date.now() })).ca;
+        meshCa = { ca, tokens: new BootstrapTokens() };
+      } catch (err) {
+        process.stderr.write(`tack up: ${err instanceof CaError ? `--ca-dir ${err.message}` : err instanceof Error ? err.message : String(err)}; nothing was started\n`);
+        process.exitCode = 1;
+        return;
+      }
       const store = new ConfigStore();
       const user = new Set(validated.resources.map((r) => `${r.kind}/${r.namespace}/${r.name}`));
       store.apply([...builtinResources().filter((b) => !user.has(`${b.kind}/${b.namespace}/${b.name}`)), ...validated.resources]);
@@ -116,13 +132,17 @@ export function registerUp(program: Command): void {
           ...(opts.proxyRequestHeadersTimeout !== undefined ? ['--request-headers-timeout', opts.proxyRequestHeadersTimeout] : []),
         ],
         proxyHasConfig: (ns, pod) => push.hasConfig(ns, pod),
-        forgetProxy: (ns, pod) => push.remove(ns, pod),
+        forgetProxy: (ns, pod) => {
+          push.remove(ns, pod);
+          meshCa.tokens.revoke(`${ns}/${pod}`);
+        },
+        proxyToken: (ns, pod, sa) => issueProxyToken(meshCa, ns, pod, sa),
         log,
       });
       const kubeToken = writeKubeToken(runDir, randomBytes(32));
       const kubeTls = await createServingCert(Date.now(), randomBytes(16));
       writeKubeCa(runDir, kubeTls.cert);
-      const server = createControlServer({ store, push, runner, version: packageVersion(), log, kubeToken, kubeTls });
+      const server = createControlServer({ store, push, runner, version: packageVersion(), log, kubeToken, kubeTls, ca: meshCa });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(controlPort, '127.0.0.1', () => resolve());

@@ -4,13 +4,11 @@
  * to reach it. A connection whose first byte starts a TLS handshake goes to an HTTPS server with the
  * same handler; anything else stays plain HTTP, as proxies and the tack CLI speak it.
  */
-import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import type http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
 import { Duplex } from 'node:stream';
-import * as x509 from '@peculiar/x509';
 
 export interface ServingCert {
   /** PEM; it is also the CA the kubeconfig trusts (self-signed until tack's CA serves it). */
@@ -27,6 +25,9 @@ function pem(label: string, der: ArrayBuffer): string {
 
 /** A self-signed certificate for 127.0.0.1 and localhost, valid a year from `now`. */
 export async function createServingCert(now: number, serial: Buffer): Promise<ServingCert> {
+  // Loaded here, by `tack up` alone: every other command starts without the X.509 library.
+  await import('reflect-metadata');
+  const x509 = await import('@peculiar/x509');
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
   const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({

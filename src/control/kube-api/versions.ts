@@ -84,7 +84,8 @@ export class VersionTracker {
       const prior = this.entries.get(key);
       // Resources are replaced whole by the store; pods are re-reported with the same content often.
       if (prior && prior.object.value === object.value) continue;
-      const fingerprint = JSON.stringify(object.kind === 'Pod' ? object.value : object.value.object);
+      // A digest, not the JSON itself: a big mesh would otherwise hold every object twice.
+      const fingerprint = createHash('sha1').update(JSON.stringify(object.kind === 'Pod' ? object.value : object.value.object)).digest('base64');
       if (prior && prior.fingerprint === fingerprint) {
         prior.object = object;
         continue;

@@ -35,6 +35,8 @@ export interface PodHost {
   serviceEnv(namespace: string): Record<string, string>;
   /** Has this pod's proxy acknowledged a configuration? */
   proxyHasConfig(namespace: string, pod: string): boolean;
+  /** The bootstrap credential of this pod's proxy, from the mesh CA; no identity when absent. */
+  proxyToken?(namespace: string, pod: string, serviceAccount: string): string;
   update(w: WorkloadInstance): void;
   log(message: string): void;
 }
@@ -109,6 +111,12 @@ export class LocalPod {
     this.host.update(this.workload());
   }
 
+  /** The proxy's own credential for the mesh CA: in its environment only, never in its arguments or the app's. */
+  private proxyIdentityEnv(): Record<string, string> {
+    const token = this.host.proxyToken?.(this.plan.namespace, this.plan.name, this.plan.serviceAccount);
+    return token ? { TACK_PROXY_TOKEN: token } : {};
+  }
+
   /** Starts the proxy first (as Istio holds the app until its proxy starts), then the containers. */
   start(): void {
     this.publish();
@@ -123,7 +131,7 @@ export class LocalPod {
           name: 'istio-proxy',
           command: process.execPath,
           args: [
-            join(DIST_DIR, 'cli', 'main.js'), 'proxy', '--control', this.host.controlAddress, '--namespace', this.plan.namespace, '--pod', this.plan.name,
+            join(DIST_DIR, 'cli', 'main.js'), 'proxy', '--control', this.host.controlAddress, '--namespace', this.plan.namespace, '--pod', this.plan.name, '--service-account', this.plan.serviceAccount,
             // Access logs on by default, as in Istio's demo profile: `tack logs POD -c istio-proxy` shows each request and its flags.
             ...(this.host.accessLog ? ['--access-log'] : []),
             ...(this.host.proxyConcurrency > 1 ? ['--concurrency', String(this.host.proxyConcurrency)] : []),
@@ -131,7 +139,7 @@ export class LocalPod {
             ...this.host.proxyArgs,
             ...(this.ports.adminPort !== undefined ? ['--admin-port', String(this.ports.adminPort)] : []),
           ],
-          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...this.proxyIdentityEnv() },
           logFile: this.logFile('istio-proxy'),
         },
         onChange,

@@ -31,6 +31,8 @@ export interface RunnerOptions {
   random?: () => number;
   proxyHasConfig(namespace: string, pod: string): boolean;
   forgetProxy(namespace: string, pod: string): void;
+  /** A bootstrap credential for one proxy, bound to its pod and service account (the mesh CA's). */
+  proxyToken?(namespace: string, pod: string, serviceAccount: string): string;
   log(message: string): void;
 }
 
@@ -83,6 +85,7 @@ export class LocalRunner {
       lookup: (kind, ns, name) => store.get(kind, ns, name),
       serviceEnv: (ns) => this.network.serviceEnv(ns),
       proxyHasConfig: opts.proxyHasConfig,
+      ...(opts.proxyToken ? { proxyToken: opts.proxyToken } : {}),
       update: (w) => {
         if (!this.stopped || w.phase === 'Terminating') store.putWorkload(w);
       },
