@@ -238,8 +238,10 @@ export const tackGateway2 = tackGateway(2);
 export const tackGatewayNode = tackGateway(1, 'node');
 
 /** Client sidecar → server sidecar → app (nginx), as a call inside the mesh goes. */
-export const tackSidecars: Case = {
-  name: 'tack sidecar → sidecar',
+/** Client sidecar → server sidecar → app (nginx), as a call inside the mesh goes: over Istio's auto mTLS, or plaintext (PeerAuthentication DISABLE). */
+function sidecars(mtls: boolean): Case {
+  return {
+  name: mtls ? 'tack sidecar → sidecar (mTLS)' : 'tack sidecar → sidecar (plaintext)',
   async start(up, dir) {
     const tmpl = join(dir, 'app.conf.tmpl');
     writeFileSync(tmpl, nginxBase(dir, 'app-__PORT__', `  server { listen 127.0.0.1:__PORT__; location / { default_type text/plain; return 200 '${BODY_1KB}'; } }`));
@@ -276,7 +278,7 @@ spec:
       containers:
       - name: client
         image: curlimages/curl
-`;
+${mtls ? '' : '---\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: istio-system}\nspec: {mtls: {mode: DISABLE}}\n'}`;
     const t = await tackUp(dir, manifests);
     const pods = await t.pods();
     const client = pods.find((p) => p.deployment === 'client');
@@ -284,4 +286,8 @@ spec:
     if (!client?.outboundPort) throw new Error('no client sidecar');
     return { url: `http://127.0.0.1:${client.outboundPort}/`, host: 'app', pids: () => [...proxyPids(client), ...proxyPids(server)], stop: () => t.s.stop() };
   },
-};
+  };
+}
+
+export const tackSidecars = sidecars(true);
+export const tackSidecarsPlain = sidecars(false);

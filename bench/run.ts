@@ -7,7 +7,7 @@ import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { ensureTools, cpuSeconds, memoryMb } from './tools.js';
 import { wrk, hey } from './load.js';
-import { startUpstream, direct, nginxSplit, haproxySplit, floorNet, floorHttp, tackGateway1, tackGateway2, tackGatewayNode, tackGatewayBaseline, tackSidecars, REPO, type Case } from './cases.js';
+import { startUpstream, direct, nginxSplit, haproxySplit, floorNet, floorHttp, tackGateway1, tackGateway2, tackGatewayNode, tackGatewayBaseline, tackSidecars, tackSidecarsPlain, REPO, type Case } from './cases.js';
 import { benchControlPlane } from './control-plane.js';
 
 const args = process.argv.slice(2);
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   ensureTools(log);
   const dir = mkdtempSync(join(tmpdir(), 'tack-bench-'));
   const baseline = process.env['TACK_BENCH_BASELINE'];
-  const all: Case[] = [direct, nginxSplit, haproxySplit, floorNet, floorHttp, tackGateway1, ...(baseline ? [tackGatewayBaseline(baseline)] : []), tackGatewayNode, tackGateway2, tackSidecars];
+  const all: Case[] = [direct, nginxSplit, haproxySplit, floorNet, floorHttp, tackGateway1, ...(baseline ? [tackGatewayBaseline(baseline)] : []), tackGatewayNode, tackGateway2, tackSidecarsPlain, tackSidecars];
   const cases = only ? all.filter((c) => c.name === 'direct' || c.name === 'nginx' || only.some((o) => c.name.includes(o))) : all;
   const samples = new Map<string, Sample[]>();
   const upstream = await startUpstream(dir);
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   const date = new Date().toISOString().slice(0, 10);
   const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
   const gw = med('tack gateway', (s) => s.cpuUsPerReq[16] ?? NaN);
-  const sc = med('tack sidecar → sidecar', (s) => s.cpuUsPerReq[16] ?? NaN);
+  const sc = med('tack sidecar → sidecar (mTLS)', (s) => s.cpuUsPerReq[16] ?? NaN);
   const trendRow = `| ${date} | ${f(nginxCpu, 1)} | ${f(gw, 1)} | ${f(gw / nginxCpu, 2)}× | ${f(sc, 1)} | ${f(med('tack gateway', (s) => s.p99) - directP.p99, 2)} | ${f(med('tack gateway', (s) => s.cores), 3)} | ${f(med('tack gateway', (s) => s.rssMb), 0)} | ${f(cp.applyToConvergedMs, 0)} |`;
 
   const file = join(REPO, 'docs', 'performance.md');
