@@ -71,7 +71,7 @@ describe('documents of a kind tack does not read, and what it does not enforce y
   let mesh: Mesh | undefined;
 
   beforeAll(async () => {
-    mesh = await startMesh([mixed, 'docs/examples/deny-all.yaml']);
+    mesh = await startMesh([mixed, 'docs/examples/https-redirect.yaml']);
   });
   afterAll(async () => {
     await mesh?.stop();
@@ -81,7 +81,7 @@ describe('documents of a kind tack does not read, and what it does not enforce y
   it('up names each ignored document and each resource it does not enforce, and starts the rest', () => {
     const out = mesh?.output() ?? '';
     expect(out).toContain(telemetryWarning(mixed, 6));
-    expect(out).toContain('Warning [TK0004] docs/examples/deny-all.yaml:5 (AuthorizationPolicy default/deny-all) spec: action ALLOW with no rules (in Istio: deny every request) is accepted but not enforced yet');
+    expect(out).toContain('Warning [TK0004] docs/examples/https-redirect.yaml:11 (Gateway default/todo-gateway) spec.servers[0].tls: httpsRedirect is accepted but not enforced yet');
   });
 
   it('up with nothing it reads names the ignored kinds and starts nothing', async () => {
@@ -107,9 +107,9 @@ describe('documents of a kind tack does not read, and what it does not enforce y
   });
 
   it('apply warns once per resource it does not enforce, with exit 0', async () => {
-    const r = await mesh!.tack(['apply', '-f', 'docs/examples/deny-all.yaml']);
+    const r = await mesh!.tack(['apply', '-f', 'docs/examples/https-redirect.yaml']);
     expect(r.stderr.match(/TK0004/g)).toHaveLength(1);
-    expect(r.stderr).toContain('(AuthorizationPolicy default/deny-all) spec: action ALLOW with no rules (in Istio: deny every request) is accepted but not enforced yet');
+    expect(r.stderr).toContain('(Gateway default/todo-gateway) spec.servers[0].tls: httpsRedirect is accepted but not enforced yet');
     expect(r.code).toBe(0);
   });
 });

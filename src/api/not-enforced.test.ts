@@ -12,8 +12,9 @@ function warnings(yaml: string): string[] {
 describe('not enforced yet', () => {
   it.each([
     ['PeerAuthentication STRICT: enforced, no warning', 'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default}\nspec:\n  mtls: {mode: STRICT}\n', []],
-    ['AuthorizationPolicy deny-all', 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: deny}\nspec: {}\n', ['4 spec: action ALLOW with no rules (in Istio: deny every request) is accepted but not enforced yet']],
-    ['AuthorizationPolicy with rules', 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: a}\nspec:\n  action: DENY\n  rules: [{}]\n', ['4 spec: action DENY with 1 rule is accepted but not enforced yet']],
+    ['AuthorizationPolicy deny-all: enforced by sidecars, no warning', 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: deny}\nspec: {}\n', []],
+    ['AuthorizationPolicy for the ingress gateway', 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: a, namespace: istio-system}\nspec:\n  selector: {matchLabels: {istio: ingressgateway}}\n  action: DENY\n  rules: [{}]\n', ['4 spec: a policy for the ingress gateway is accepted but not enforced yet']],
+    ['AuthorizationPolicy on request principals: enforced, no warning', 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: a}\nspec:\n  rules: [{from: [{source: {requestPrincipals: ["*"]}}]}]\n', []],
     [
       'DestinationRule SIMPLE at the top and MUTUAL in a subset: one warning naming both; ISTIO_MUTUAL and DISABLE take effect',
       'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r}\nspec:\n  host: r\n  trafficPolicy:\n    tls: {mode: SIMPLE}\n  subsets:\n  - name: v1\n    labels: {version: v1}\n    trafficPolicy:\n      tls: {mode: MUTUAL, clientCertificate: /c.pem, privateKey: /k.pem}\n  - name: v2\n    labels: {version: v2}\n    trafficPolicy:\n      tls: {mode: ISTIO_MUTUAL}\n',
@@ -40,9 +41,9 @@ describe('not enforced yet', () => {
   });
 
   it('is a Warning with code TK0004, the resource and the file', () => {
-    const loaded = loadText('apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: deny, namespace: istio-system}\nspec: {}\n', 'ap.yaml');
+    const loaded = loadText('apiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata: {name: jwt, namespace: istio-system}\nspec:\n  selector: {matchLabels: {istio: ingressgateway}}\n  jwtRules: [{issuer: "https://issuer.example"}]\n', 'ra.yaml');
     const [check, ...rest] = notEnforcedChecks(validateDocuments(loaded.documents).resources);
     expect(rest).toEqual([]);
-    expect(check).toMatchObject({ code: 'TK0004', level: 'Warning', resource: { kind: 'AuthorizationPolicy', namespace: 'istio-system', name: 'deny' }, source: { file: 'ap.yaml', line: 4 } });
+    expect(check).toMatchObject({ code: 'TK0004', level: 'Warning', resource: { kind: 'RequestAuthentication', namespace: 'istio-system', name: 'jwt' }, source: { file: 'ra.yaml', line: 4 } });
   });
 });

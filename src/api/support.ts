@@ -263,18 +263,42 @@ export const FIELD_SUPPORT: Readonly<Record<string, Readonly<Record<string, Fiel
     'spec.portLevelMtls': untested,
   },
   AuthorizationPolicy: {
-    spec: pending((v) => {
-      const spec = obj(v);
-      const action = str(spec.action) ?? 'ALLOW';
-      const rules = Array.isArray(spec.rules) ? spec.rules.length : 0;
-      // Istio reads an ALLOW policy without rules as "deny everything": the riskiest one to leave silent.
-      return action === 'ALLOW' && rules === 0 ? 'action ALLOW with no rules (in Istio: deny every request)' : `action ${action} with ${count(spec.rules, 'rule')}`;
-    }),
+    // Enforced by every sidecar's inbound listeners. Still warned about: policies for the ingress
+    // gateway (it has no inbound side yet) and CUSTOM (no external authorizer).
+    spec: {
+      effect: 'partial',
+      note: "enforced by sidecars (HTTP: 403 RBAC: access denied; TCP: connection closed); not yet at the ingress gateway or for CUSTOM: tack warns (TK0004)",
+      test: t(MTLS, 'AuthorizationPolicy DENY by path wins over ALLOW'),
+      pending: {
+        says: (v) => {
+          const spec = obj(v);
+          const labels = obj(obj(spec.selector).matchLabels);
+          const parts: string[] = [];
+          if (labels.istio === 'ingressgateway' || labels.app === 'istio-ingressgateway') parts.push('a policy for the ingress gateway');
+          if (str(spec.action) === 'CUSTOM') parts.push('action CUSTOM');
+          return parts.length > 0 ? parts.join('; ') : undefined;
+        },
+      },
+    },
   },
   RequestAuthentication: {
-    'spec.jwtRules': pending((v) => {
-      const issuers = (Array.isArray(v) ? v : []).map((r) => str(obj(r).issuer)).filter((x): x is string => x !== undefined);
-      return `jwtRules${issuers.length ? ` (issuer ${issuers.join(', ')})` : ''}`;
-    }),
+    'spec.jwtRules': {
+      effect: 'partial',
+      note: 'enforced by sidecars (401/403 as Envoy answers, principal and claims for AuthorizationPolicy); not yet at the ingress gateway: tack warns (TK0004)',
+      test: t(MTLS, 'RequestAuthentication: a valid token passes and names the request principal a policy requires; a bad one gets 401'),
+      pending: { says: () => undefined },
+    },
+    spec: {
+      effect: 'partial',
+      note: 'see jwtRules',
+      test: t(MTLS, 'RequestAuthentication: a valid token passes and names the request principal a policy requires; a bad one gets 401'),
+      pending: {
+        says: (v) => {
+          const labels = obj(obj(obj(v).selector).matchLabels);
+          return labels.istio === 'ingressgateway' || labels.app === 'istio-ingressgateway' ? 'a policy for the ingress gateway' : undefined;
+        },
+      },
+    },
   },
+
 };

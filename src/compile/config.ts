@@ -29,6 +29,10 @@ export interface ProxyConfig {
   outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
 }
 
+import type { AuthzConfig } from '../security/authz/config.js';
+import type { JwtConfig } from '../security/jwt/config.js';
+export type { AuthzConfig, JwtConfig };
+
 export type ListenerProtocol = 'HTTP' | 'TCP';
 
 /**
@@ -64,7 +68,7 @@ export interface UpstreamTlsConfig {
  * HTTP filters a listener runs before the router, named as Envoy names them. Each reads its
  * per-route settings from `RouteConfig.filters` (Envoy's typed_per_filter_config).
  */
-export type HttpFilterName = 'envoy.filters.http.cors' | 'envoy.filters.http.fault';
+export type HttpFilterName = 'envoy.filters.http.cors' | 'envoy.filters.http.fault' | 'envoy.filters.http.rbac' | 'envoy.filters.http.jwt_authn';
 
 export interface ListenerConfig {
   name: string;
@@ -90,6 +94,12 @@ export interface ListenerConfig {
   tcpCluster?: string;
   /** Inbound listeners: the app port behind this listener. */
   appPort?: number;
+  /** Inbound listeners: the container port the listener stands for (`destination.port` to policies). */
+  targetPort?: number;
+  /** Inbound listeners: the workload's AuthorizationPolicies, compiled (HTTP: the rbac filter; TCP: a network filter). */
+  authorization?: AuthzConfig;
+  /** Inbound HTTP listeners: the workload's RequestAuthentication providers (the jwt_authn filter, before rbac). */
+  requestAuthentication?: JwtConfig;
 }
 
 export interface RouteTableConfig {

@@ -1,6 +1,8 @@
 /** Everything the generators look up, indexed once per snapshot (not once per proxy). */
 import type { Resource } from '../api/index.js';
 import type { PeerAuthenticationObject } from '../api/kinds/peer-authentication.js';
+import type { AuthorizationPolicyObject } from '../api/kinds/authorization-policy.js';
+import type { RequestAuthenticationObject } from '../api/kinds/request-authentication.js';
 import type { VirtualServiceObject } from '../api/kinds/virtual-service.js';
 import type { DestinationRuleObject } from '../api/kinds/destination-rule.js';
 import type { GatewayObject } from '../api/kinds/gateway.js';
@@ -13,6 +15,8 @@ export type DestinationRuleResource = Resource<DestinationRuleObject>;
 export type GatewayResource = Resource<GatewayObject>;
 export type SidecarResource = Resource<SidecarObject>;
 export type PeerAuthenticationResource = Resource<PeerAuthenticationObject>;
+export type AuthorizationPolicyResource = Resource<AuthorizationPolicyObject>;
+export type RequestAuthenticationResource = Resource<RequestAuthenticationObject>;
 
 /** Mesh-wide settings (Istio's MeshConfig), with Istio's defaults. */
 export interface MeshSettings {
@@ -41,6 +45,8 @@ export interface MeshIndex {
   gateways: readonly GatewayResource[];
   sidecars: readonly SidecarResource[];
   peerAuthentications: readonly PeerAuthenticationResource[];
+  authorizationPolicies: readonly AuthorizationPolicyResource[];
+  requestAuthentications: readonly RequestAuthenticationResource[];
   workloads: readonly WorkloadInstance[];
   mesh: MeshSettings;
 }
@@ -123,6 +129,8 @@ export function indexSnapshot(snapshot: StoreSnapshot, mesh: MeshSettings = DEFA
     gateways: snapshot.byKind('Gateway') as GatewayResource[],
     sidecars: snapshot.byKind('Sidecar') as SidecarResource[],
     peerAuthentications: snapshot.byKind('PeerAuthentication') as PeerAuthenticationResource[],
+    authorizationPolicies: snapshot.byKind('AuthorizationPolicy') as AuthorizationPolicyResource[],
+    requestAuthentications: snapshot.byKind('RequestAuthentication') as RequestAuthenticationResource[],
     workloads: snapshot.workloads,
     mesh,
   };

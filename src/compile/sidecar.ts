@@ -8,7 +8,8 @@ import { ClusterSet, type ClusterNamer } from './clusters.js';
 import { CarryOver, idOf } from './carry-over.js';
 import { defaultRoute, newRouteReads, readsHold, translateHttpRoutes, type RouteContext, type RouteReads } from './http-routes.js';
 import { serviceDomains } from './hosts.js';
-import { INBOUND_HTTP_FILTERS, ROUTING_HTTP_FILTERS } from './http-filters.js';
+import { AUTHZ_HTTP_FILTERS, INBOUND_HTTP_FILTERS, JWT_HTTP_FILTERS, ROUTING_HTTP_FILTERS } from './http-filters.js';
+import { authorizationFor, requestAuthenticationFor } from './authorization.js';
 import { exportedTo } from '../api/hosts.js';
 import { lookupHost, type MeshIndex, type VirtualServiceResource } from './mesh-index.js';
 import { outboundTrafficPolicyFor, sidecarFor } from './sidecar-scope.js';
@@ -32,13 +33,21 @@ function virtualServiceFor(index: MeshIndex, hostname: string, namespace: string
 
 function inboundListeners(w: WorkloadInstance, index: MeshIndex, clusters: ClusterSet): ListenerConfig[] {
   const out: ListenerConfig[] = [];
+  const authorization = authorizationFor(index, w);
+  const requestAuthentication = requestAuthenticationFor(index, w);
   for (const p of w.ports) {
     // A port is raw TCP when a Service selecting this pod says so; otherwise HTTP, which tack detects.
     const tcp = index.registry.services.some((s) => s.namespace === w.namespace && s.ports.some((sp) => !isHttpProtocol(sp.protocol) && (sp.targetPort === p.containerPort || sp.targetPort === p.name) && (s.endpoints.get(sp.port) ?? []).some((e) => e.pod === `${w.name}.${w.namespace}`)));
     const clusterName = `inbound|${p.containerPort}||`;
     const cluster: ClusterConfig = { name: clusterName, service: '', port: p.containerPort, lb: 'ROUND_ROBIN', endpoints: [{ address: '127.0.0.1', port: p.appPort, labels: w.labels, sidecar: false, weight: 1 }] };
     clusters.add(cluster);
-    out.push({ name: `inbound|${p.containerPort}`, direction: 'inbound', address: w.address, port: p.endpointPort, protocol: tcp ? 'TCP' : 'HTTP', transport: inboundTransport(index, w, p.containerPort), appPort: p.appPort, ...(tcp ? { tcpCluster: clusterName } : { httpFilters: [...INBOUND_HTTP_FILTERS], inboundCluster: clusterName }) });
+    out.push({
+      name: `inbound|${p.containerPort}`, direction: 'inbound', address: w.address, port: p.endpointPort, protocol: tcp ? 'TCP' : 'HTTP',
+      transport: inboundTransport(index, w, p.containerPort), appPort: p.appPort, targetPort: p.containerPort,
+      ...(authorization ? { authorization } : {}),
+      ...(requestAuthentication && !tcp ? { requestAuthentication } : {}),
+      ...(tcp ? { tcpCluster: clusterName } : { httpFilters: [...(requestAuthentication ? JWT_HTTP_FILTERS : []), ...(authorization ? AUTHZ_HTTP_FILTERS : []), ...INBOUND_HTTP_FILTERS], inboundCluster: clusterName }),
+    });
   }
   return out;
 }

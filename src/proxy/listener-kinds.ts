@@ -14,6 +14,7 @@ import { NodeRequest, type TunnelledSocket } from './http/node-adapter.js';
 import { NodeIdleResponse, resolveTimeouts, type CodecTimeouts } from './h1/timeouts.js';
 import { runNetworkChain, type NetworkChain } from './tcp/network-chain.js';
 import { proxyTcp } from './tcp/tcp-proxy.js';
+import { rbacNetworkFilter } from './tcp/rbac-network-filter.js';
 import { terminateMtls } from './tls/downstream-tls.js';
 import type { WorkloadSecrets } from './tls/workload-secrets.js';
 
@@ -39,7 +40,7 @@ export interface HandlerOptions {
 
 type HandlerFactory = (ctx: ListenerContext, opts: HandlerOptions) => ConnectionHandler;
 
-const TCP_CHAIN: NetworkChain = { filters: [], terminal: proxyTcp };
+const TCP_CHAIN: NetworkChain = { filters: [rbacNetworkFilter], terminal: proxyTcp };
 
 function tcpHandler(ctx: ListenerContext): ConnectionHandler {
   return {

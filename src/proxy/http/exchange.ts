@@ -27,6 +27,8 @@ export interface HttpChain {
 export class Exchange {
   /** The destination the router picked; its response header operations apply to whatever goes back. */
   destination: WeightedClusterConfig | undefined;
+  /** The request's verified JWT (set by the jwt_authn filter), read by authorization. */
+  requestAuth: { principal: string | undefined; claims: Readonly<Record<string, unknown>> } | undefined;
   private entered: HttpFilter[] | undefined;
   private nextFilter = 0;
 
