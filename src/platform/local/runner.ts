@@ -92,7 +92,7 @@ export class LocalRunner {
       log: opts.log,
     };
     // The control address tells meshes on one machine apart, so they do not share cluster IPs.
-    this.network = new PodNetwork(() => store.snapshot(), { salt: opts.controlAddress, random: opts.random ?? Math.random, reserved: reservedHostPorts(opts), log: opts.log });
+    this.network = new PodNetwork(() => store.snapshot(), { salt: opts.controlAddress, random: opts.random ?? Math.random, reserved: reservedHostPorts(opts), allocatePort: () => this.ports.allocate(), log: opts.log });
     store.onChange(() => this.schedule());
   }
 

@@ -97,7 +97,7 @@ function tunnel(directory: ServiceDirectory, namespace: string, req: http.Incomi
 }
 
 /** Starts the proxy for `namespace` on 127.0.0.1, on a port the system picks. */
-export function startDirectProxy(namespace: string, directory: ServiceDirectory): Promise<DirectProxy> {
+export function startDirectProxy(namespace: string, directory: ServiceDirectory, port = 0): Promise<DirectProxy> {
   const agent = new http.Agent({ keepAlive: true });
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => forwardRequest(directory, namespace, agent, req, res));
@@ -109,10 +109,9 @@ export function startDirectProxy(namespace: string, directory: ServiceDirectory)
   server.on('clientError', (_err, socket) => socket.destroy());
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
+    server.listen(port, '127.0.0.1', () => {
       resolve({
-        port,
+        port: (server.address() as net.AddressInfo).port,
         close: () =>
           new Promise<void>((done) => {
             for (const s of sockets) s.destroy();

@@ -23,6 +23,11 @@ export interface PodNetworkOptions {
   random(): number;
   /** Host ports on 127.0.0.1 that tack itself uses (gateway, control API), with what uses them. */
   reserved?: ReadonlyMap<number, string>;
+  /**
+   * A port for a namespace's plain proxy from the runner's allocator: a port the OS picks could be
+   * one already handed to a sidecar that has not bound it yet.
+   */
+  allocatePort?: () => Promise<number>;
   log(message: string): void;
 }
 
@@ -214,7 +219,9 @@ export class PodNetwork {
   async directProxyPort(namespace: string): Promise<number> {
     let proxy = this.proxies.get(namespace);
     if (!proxy) {
-      proxy = startDirectProxy(namespace, this.directory);
+      const directory = this.directory;
+      const allocate = this.opts.allocatePort;
+      proxy = (allocate ? allocate() : Promise.resolve(0)).then((port) => startDirectProxy(namespace, directory, port));
       this.proxies.set(namespace, proxy);
       void proxy.then((p) => this.opts.log(`pods without a sidecar in namespace ${namespace} reach Services through 127.0.0.1:${p.port}`), () => this.proxies.delete(namespace));
     }
