@@ -260,7 +260,7 @@ export const FIELD_SUPPORT: Readonly<Record<string, Readonly<Record<string, Fiel
   },
   PeerAuthentication: {
     'spec.mtls': yes(t(MTLS, 'under STRICT resets a plaintext curl straight to the pod (exit 56), while the gateway and the mesh keep working')),
-    'spec.portLevelMtls': untested,
+    'spec.portLevelMtls': yes(t(MTLS, 'portLevelMtls DISABLE on a workload opens that port to plaintext, and its callers stop using mTLS there')),
   },
   AuthorizationPolicy: {
     // Enforced by every sidecar's inbound listeners. Still warned about: policies for the ingress

@@ -93,6 +93,18 @@ describe('mutual TLS in a running mesh (seed 001 lock-down)', () => {
     expect((JSON.parse(r.stdout) as { headers: Record<string, string> }).headers['x-forwarded-client-cert']).toContain('URI=spiffe://cluster.local/ns/default/sa/curl');
   });
 
+  it('portLevelMtls DISABLE on a workload opens that port to plaintext, and its callers stop using mTLS there', async () => {
+    const file = join(dir, 'port-level.yaml');
+    writeFileSync(file, 'apiVersion: security.istio.io/v1beta1\nkind: PeerAuthentication\nmetadata: {name: echo}\nspec:\n  selector: {matchLabels: {app: echo}}\n  mtls: {mode: STRICT}\n  portLevelMtls:\n    "8080": {mode: DISABLE}\n');
+    expect((await mesh.tack(['apply', '-f', file])).code).toBe(0);
+    const plain = await curl([`http://127.0.0.1:${echoPort}/`]);
+    expect(plain.code).toBe(0);
+    // Auto mTLS follows the endpoint's port mode: the curl pod's sidecar now sends plaintext.
+    const r = await mesh.tack(['exec', 'deploy/curl', '--', 'curl', '-s', 'http://echo:8080/']);
+    expect((JSON.parse(r.stdout) as { headers: Record<string, string> }).headers).not.toHaveProperty('x-forwarded-client-cert');
+    expect((await mesh.tack(['delete', '-f', file])).code).toBe(0);
+  });
+
   it('AuthorizationPolicy ALLOW by principal: the curl pod is let in, the gateway gets 403 RBAC: access denied', async () => {
     const file = join(dir, 'allow-curl.yaml');
     writeFileSync(file, 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: echo-allow}\nspec:\n  selector: {matchLabels: {app: echo}}\n  action: ALLOW\n  rules:\n  - from: [{source: {principals: [cluster.local/ns/default/sa/curl]}}]\n');
