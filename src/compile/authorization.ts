@@ -1,19 +1,12 @@
-/** A workload's AuthorizationPolicies as its inbound listeners enforce them (Istio's selection and order: src/security/authz). */
+/** A workload's AuthorizationPolicies and RequestAuthentications as its inbound listeners enforce them (selection and order: src/security). */
 import { compileAuthorization } from '../security/authz/compile.js';
 import { compileJwtConfig } from '../security/jwt/compile.js';
 import type { AuthzConfig, JwtConfig } from './config.js';
-import type { MeshIndex } from './mesh-index.js';
 import type { WorkloadInstance } from '../store/index.js';
+import type { MeshIndex } from './mesh-index.js';
+import { perWorkloadLabels } from './per-workload.js';
 
-const cache = new WeakMap<MeshIndex, Map<string, AuthzConfig | undefined>>();
-
-/** The compiled policies for a workload, or undefined when none applies (nothing to check). */
-export function authorizationFor(index: MeshIndex, w: WorkloadInstance): AuthzConfig | undefined {
-  if (index.authorizationPolicies.length === 0) return undefined;
-  let byWorkload = cache.get(index);
-  if (!byWorkload) cache.set(index, (byWorkload = new Map()));
-  const key = `${w.namespace}|${JSON.stringify(w.labels)}`;
-  if (byWorkload.has(key)) return byWorkload.get(key);
+const authorization = perWorkloadLabels<AuthzConfig | undefined>((index, namespace, labels) => {
   const policies = index.authorizationPolicies.map((r) => ({
     namespace: r.namespace ?? 'default',
     name: r.name,
@@ -21,22 +14,19 @@ export function authorizationFor(index: MeshIndex, w: WorkloadInstance): AuthzCo
     ...(r.object.metadata?.annotations ? { annotations: r.object.metadata.annotations } : {}),
     spec: r.object.spec ?? {},
   }));
-  const { config } = compileAuthorization(policies, { namespace: w.namespace, labels: w.labels }, { rootNamespace: index.mesh.rootNamespace });
-  const any = config.custom.length + config.audit.length + config.deny.length + config.allow.length > 0;
-  byWorkload.set(key, any ? config : undefined);
-  return any ? config : undefined;
-}
+  const { config } = compileAuthorization(policies, { namespace, labels }, { rootNamespace: index.mesh.rootNamespace });
+  return config.custom.length + config.audit.length + config.deny.length + config.allow.length > 0 ? config : undefined;
+});
 
-const jwtCache = new WeakMap<MeshIndex, Map<string, JwtConfig | undefined>>();
+const requestAuthentication = perWorkloadLabels<JwtConfig | undefined>((index, namespace, labels) =>
+  compileJwtConfig(index.requestAuthentications, { namespace, labels }, index.mesh.rootNamespace).config);
+
+/** The compiled policies for a workload, or undefined when none applies (nothing to check). */
+export function authorizationFor(index: MeshIndex, w: WorkloadInstance): AuthzConfig | undefined {
+  return index.authorizationPolicies.length === 0 ? undefined : authorization(index, w.namespace, w.labels);
+}
 
 /** The workload's RequestAuthentication providers, or undefined when none applies. */
 export function requestAuthenticationFor(index: MeshIndex, w: WorkloadInstance): JwtConfig | undefined {
-  if (index.requestAuthentications.length === 0) return undefined;
-  let byWorkload = jwtCache.get(index);
-  if (!byWorkload) jwtCache.set(index, (byWorkload = new Map()));
-  const key = `${w.namespace}|${JSON.stringify(w.labels)}`;
-  if (byWorkload.has(key)) return byWorkload.get(key);
-  const { config } = compileJwtConfig(index.requestAuthentications, { namespace: w.namespace, labels: w.labels }, index.mesh.rootNamespace);
-  byWorkload.set(key, config);
-  return config;
+  return index.requestAuthentications.length === 0 ? undefined : requestAuthentication(index, w.namespace, w.labels);
 }

@@ -4,7 +4,7 @@ import { labelsInclude } from '../api/selectors.js';
 import type { ClusterConfig, EndpointConfig } from './config.js';
 import type { MeshIndex } from './mesh-index.js';
 import { CarryOver, idOf } from './carry-over.js';
-import { clusterTls, endpointAcceptsMtls } from './mtls.js';
+import { clusterTls, endpointAcceptsMtls, peerAuthnKey } from './mtls.js';
 import { connectionPoolOf, effectivePolicy, findDestinationRule, findSubset, lbOf, localityFailoverOf, localityOf, outlierDetectionOf, warmupOf } from './traffic-policy.js';
 
 export function outboundClusterName(port: number, subset: string | undefined, hostname: string): string {
@@ -53,7 +53,7 @@ export class ClusterSet implements ClusterNamer {
     if (subset && !subsetSpec) return name;
     const serviceEndpoints = service.endpoints.get(port) ?? [];
     // PeerAuthentications decide which endpoints take mTLS: a change to any of them is a new cluster.
-    const key = `${name}|${idOf(dr)}|${this.index.peerAuthentications.map((r) => idOf(r)).join(',')}`;
+    const key = `${name}|${idOf(dr)}|${peerAuthnKey(this.index)}`;
     const endpointsSeen = endpointsKey(serviceEndpoints);
     const hit = made.get(this.index, key);
     if (hit && hit.endpoints === endpointsSeen) {

@@ -9,34 +9,36 @@ import type { RegistryEndpoint, RegistryService, WorkloadInstance } from '../sto
 import { composePeerAuthentication, mtlsModeForPort, type MtlsMode, type PeerAuthnConfig } from '../security/peer-authn/index.js';
 import type { ListenerTransport, UpstreamTlsConfig } from './config.js';
 import type { MeshIndex } from './mesh-index.js';
+import { formatSpiffeId, MESH_TRUST_DOMAIN } from '../security/ca/identity.js';
+import { perWorkloadLabels } from './per-workload.js';
+import { idOf } from './carry-over.js';
 
-const TRUST_DOMAIN = 'cluster.local';
 /** Istio's client ALPN for HTTP/1.1 over its mTLS: the real protocol with an `istio-` prefix. */
-const ISTIO_HTTP_ALPN = ['istio-http/1.1', 'istio', 'http/1.1'];
+export const ISTIO_HTTP_ALPN = ['istio-http/1.1', 'istio', 'http/1.1'];
 const ISTIO_TCP_ALPN = ['istio-peer-exchange', 'istio'];
 
-const byIndex = new WeakMap<MeshIndex, { peerAuthn: Map<string, PeerAuthnConfig>; workloads: Map<string, WorkloadInstance> }>();
+const podsByIndex = new WeakMap<MeshIndex, Map<string, WorkloadInstance>>();
 
-function memo(index: MeshIndex): { peerAuthn: Map<string, PeerAuthnConfig>; workloads: Map<string, WorkloadInstance> } {
-  let m = byIndex.get(index);
-  if (!m) {
-    m = { peerAuthn: new Map(), workloads: new Map(index.workloads.map((w) => [`${w.name}.${w.namespace}`, w])) };
-    byIndex.set(index, m);
-  }
+/** The snapshot's pods by `name.namespace`, the key registry endpoints carry. */
+function pods(index: MeshIndex): Map<string, WorkloadInstance> {
+  let m = podsByIndex.get(index);
+  if (!m) podsByIndex.set(index, (m = new Map(index.workloads.map((w) => [`${w.name}.${w.namespace}`, w]))));
   return m;
 }
 
 /** The effective PeerAuthentication of a workload, composed once per snapshot and label set. */
-export function peerAuthnOf(index: MeshIndex, namespace: string, labels: Readonly<Record<string, string>>): PeerAuthnConfig {
-  const cache = memo(index).peerAuthn;
-  const key = `${namespace}|${JSON.stringify(labels)}`;
-  let config = cache.get(key);
-  if (!config) {
-    const policies = index.peerAuthentications.map((r) => ({ namespace: r.namespace ?? 'default', name: r.name, creationTimestamp: r.object.metadata?.creationTimestamp ?? null, spec: r.object.spec ?? {} }));
-    config = composePeerAuthentication(policies, { namespace, labels }, { rootNamespace: index.mesh.rootNamespace });
-    cache.set(key, config);
-  }
-  return config;
+export const peerAuthnOf = perWorkloadLabels<PeerAuthnConfig>((index, namespace, labels) => {
+  const policies = index.peerAuthentications.map((r) => ({ namespace: r.namespace ?? 'default', name: r.name, creationTimestamp: r.object.metadata?.creationTimestamp ?? null, spec: r.object.spec ?? {} }));
+  return composePeerAuthentication(policies, { namespace, labels }, { rootNamespace: index.mesh.rootNamespace });
+});
+
+const peerAuthnKeys = new WeakMap<MeshIndex, string>();
+
+/** What a cluster's mTLS marks depend on beyond its endpoints: the PeerAuthentications, by identity. */
+export function peerAuthnKey(index: MeshIndex): string {
+  let key = peerAuthnKeys.get(index);
+  if (key === undefined) peerAuthnKeys.set(index, (key = index.peerAuthentications.map((r) => idOf(r)).join(',')));
+  return key;
 }
 
 const TRANSPORT: Record<MtlsMode, ListenerTransport> = { STRICT: 'mtls', PERMISSIVE: 'permissive', DISABLE: 'plain' };
@@ -48,7 +50,7 @@ export function inboundTransport(index: MeshIndex, w: WorkloadInstance, containe
 
 /** The pod behind an endpoint and the container port the endpoint's port stands for. */
 function podPort(index: MeshIndex, e: RegistryEndpoint): { w: WorkloadInstance; containerPort: number } | undefined {
-  const w = e.pod ? memo(index).workloads.get(e.pod) : undefined;
+  const w = e.pod ? pods(index).get(e.pod) : undefined;
   const p = w?.ports.find((x) => x.endpointPort === e.port);
   return w && p ? { w, containerPort: p.containerPort } : undefined;
 }
@@ -70,8 +72,8 @@ export function istioSni(port: number, subset: string | undefined, hostname: str
 function serviceAccounts(index: MeshIndex, service: RegistryService, port: number): string[] {
   const ids = new Set<string>();
   for (const e of service.endpoints.get(port) ?? []) {
-    const w = e.pod ? memo(index).workloads.get(e.pod) : undefined;
-    if (w) ids.add(`spiffe://${TRUST_DOMAIN}/ns/${w.namespace}/sa/${w.serviceAccount}`);
+    const w = e.pod ? pods(index).get(e.pod) : undefined;
+    if (w) ids.add(formatSpiffeId({ trustDomain: MESH_TRUST_DOMAIN, namespace: w.namespace, serviceAccount: w.serviceAccount }));
   }
   return [...ids].sort();
 }

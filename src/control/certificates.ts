@@ -5,24 +5,19 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BootstrapTokens, SigningCa, WorkloadIdentity } from '../security/ca/index.js';
-import { readJson, sendJson } from './http-util.js';
+import { MESH_TRUST_DOMAIN } from '../security/ca/identity.js';
+import { bearerToken, readJson, sendJson } from './http-util.js';
 
 export interface MeshCa {
   ca: SigningCa;
   tokens: BootstrapTokens;
 }
 
-const TRUST_DOMAIN = 'cluster.local';
 
 /** A proxy's bootstrap credential, bound to its pod and service account. */
 export function issueProxyToken(mesh: MeshCa, namespace: string, pod: string, serviceAccount: string): string {
-  const identity: WorkloadIdentity = { trustDomain: TRUST_DOMAIN, namespace, serviceAccount };
+  const identity: WorkloadIdentity = { trustDomain: MESH_TRUST_DOMAIN, namespace, serviceAccount };
   return mesh.tokens.issueBootstrapToken(identity, `${namespace}/${pod}`);
-}
-
-function bearer(req: IncomingMessage): string | undefined {
-  const h = req.headers.authorization;
-  return h?.startsWith('Bearer ') ? h.slice(7) : undefined;
 }
 
 export async function handleCertificateRequest(mesh: MeshCa | undefined, namespace: string, pod: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -30,7 +25,7 @@ export async function handleCertificateRequest(mesh: MeshCa | undefined, namespa
     sendJson(res, 404, { error: 'this control plane runs no certificate authority' });
     return;
   }
-  const token = bearer(req);
+  const token = bearerToken(req.headers.authorization);
   const identity = token ? mesh.tokens.authenticate(token) : undefined;
   if (!token || !identity || mesh.tokens.podOf(token) !== `${namespace}/${pod}`) {
     sendJson(res, 401, { error: 'a certificate is issued only to the proxy holding that pod\'s bootstrap token' });

@@ -73,3 +73,9 @@ export function readJson<T>(req: IncomingMessage): Promise<T> {
     req.on('error', reject);
   });
 }
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const m = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m?.[1];
+}

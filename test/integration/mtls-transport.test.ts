@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import type { ClusterConfig, ListenerTransport, ProxyConfig, UpstreamTlsConfig } from '../../src/compile/config.js';
 import { createProxyCore, type ProxyCore } from '../../src/proxy/index.js';
 import type { RequestLogEntry } from '../../src/proxy/http/request-context.js';
-import { ISTIO_HTTP_ALPN } from '../../src/proxy/tls/upstream-tls.js';
+import { ISTIO_HTTP_ALPN } from '../../src/compile/mtls.js';
 import { freePort, listen } from '../support/ports.js';
 import { makeTestCa, type TestCa, type TestLeaf } from '../support/test-certs.js';
 

@@ -1,4 +1,5 @@
 /** The bearer token every Kubernetes API request carries, made by the control plane when it starts. */
+import { bearerToken } from '../http-util.js';
 import { timingSafeEqual } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,10 +33,9 @@ export function readKubeToken(stateDir: string): string {
 
 /** Whether `Authorization: Bearer <token>` names this token (compared in constant time). */
 export function authorized(header: string | undefined, token: string | undefined): boolean {
-  if (token === undefined || token === '' || header === undefined) return false;
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!m) return false;
-  const given = Buffer.from(m[1] ?? '');
+  const presented = bearerToken(header);
+  if (token === undefined || token === '' || presented === undefined) return false;
+  const given = Buffer.from(presented);
   const want = Buffer.from(token);
   return given.length === want.length && timingSafeEqual(given, want);
 }

@@ -8,7 +8,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { httpFilterChain } from '../filters/index.js';
 import type { HttpChain } from '../http/exchange.js';
 import { routeRequest } from '../router/router.js';
-import { upstreamTransport, type UpstreamTransport } from '../tls/upstream-tls.js';
+import { transportKey, upstreamTransport, type UpstreamTransport } from '../tls/upstream-tls.js';
 import type { WorkloadSecrets } from '../tls/workload-secrets.js';
 
 const NO_FILTERS: HttpChain = { filters: [], terminal: routeRequest };
@@ -35,12 +35,12 @@ export class ProxyRuntime {
     }
   }
 
+  /** One transport per distinct setting in this version, built (TLS contexts included) only the first time. */
   private transport(tls: UpstreamTlsConfig): UpstreamTransport {
-    const made = upstreamTransport(tls, () => this.secrets);
-    const known = this.transports.get(made.key);
-    if (known) return known;
-    this.transports.set(made.key, made);
-    return made;
+    const key = transportKey(tls);
+    let t = this.transports.get(key);
+    if (!t) this.transports.set(key, (t = upstreamTransport(tls, () => this.secrets)));
+    return t;
   }
 
   /** Which transport each endpoint of a cluster is reached with: the DestinationRule's tls, auto mTLS, or none. */

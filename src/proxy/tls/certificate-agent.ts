@@ -7,6 +7,7 @@ import http from 'node:http';
 import { X509Certificate } from 'node:crypto';
 import type { Clock, Timer } from '../clock.js';
 import type { WorkloadCertificate } from './workload-secrets.js';
+import { MESH_TRUST_DOMAIN } from '../../security/ca/identity.js';
 
 export interface CertificateAgentOptions {
   /** `host:port` of the control plane. */
@@ -74,7 +75,7 @@ export class CertificateAgent {
   private async renew(): Promise<void> {
     // The X.509 library is loaded only by proxies that have an identity to ask for.
     const ca = await import('../../security/ca/index.js');
-    const identity = { trustDomain: 'cluster.local', namespace: this.opts.namespace, serviceAccount: this.opts.serviceAccount };
+    const identity = { trustDomain: MESH_TRUST_DOMAIN, namespace: this.opts.namespace, serviceAccount: this.opts.serviceAccount };
     const { keyPem, csrPem } = await ca.createKeyAndCsr(identity);
     const path = `/v1/proxies/${encodeURIComponent(this.opts.namespace)}/${encodeURIComponent(this.opts.pod)}/certificate`;
     const r = await post(this.opts.control, path, this.opts.token, JSON.stringify({ csr: csrPem }));

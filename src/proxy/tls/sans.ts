@@ -1,7 +1,8 @@
 /**
  * Subject alternative names as Node prints them (`URI:spiffe://td/ns/a/sa/b, DNS:x.example`), split
  * into their kinds. Node quotes a value holding a comma or a quote as a JSON string; those are
- * decoded, so a crafted certificate cannot smuggle a second name into the list.
+ * decoded, so a crafted certificate cannot smuggle a second name into the list. (src/security/ca/san.ts
+ * decodes the ASN.1 instead, with the X.509 library the proxy does not load for its handshakes.)
  */
 export interface Sans {
   uris: string[];

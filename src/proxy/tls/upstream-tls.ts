@@ -18,9 +18,6 @@ export interface UpstreamTransport {
   connect(address: string, port: number): tls.TLSSocket;
 }
 
-/** Istio's client ALPN for HTTP/1.1 over its mTLS (the real protocol with an `istio-` prefix). */
-export const ISTIO_HTTP_ALPN = ['istio-http/1.1', 'istio', 'http/1.1'];
-
 /** Node's hostname check ignores URI SANs; the mesh's secure naming is an exact URI (or DNS) match. */
 function sanCheck(allowed: readonly string[]): (host: string, cert: PeerCertificate) => Error | undefined {
   return (_host, cert) => {
@@ -34,9 +31,14 @@ class NoCertificateError extends Error {
   readonly code = 'ERR_TACK_NO_WORKLOAD_CERT';
 }
 
+/** What tells two transports apart: equal settings share one transport, and so its pools. */
+export function transportKey(config: UpstreamTlsConfig): string {
+  return JSON.stringify([config.mode, config.sni, config.subjectAltNames ?? [], config.insecureSkipVerify ?? false, config.caCertificates ?? '', config.clientCertificate ?? '', config.alpn ?? []]);
+}
+
 export function upstreamTransport(config: UpstreamTlsConfig, secrets: () => WorkloadSecrets | undefined): UpstreamTransport {
   const sans = config.subjectAltNames ?? [];
-  const key = JSON.stringify([config.mode, config.sni, sans, config.insecureSkipVerify ?? false, config.caCertificates ?? '', config.clientCertificate ?? '', config.alpn ?? []]);
+  const key = transportKey(config);
   const verify = sans.length > 0 ? sanCheck(sans) : config.mode === 'ISTIO_MUTUAL' ? () => undefined : undefined;
   // SIMPLE and MUTUAL contexts do not change with the workload certificate: built once.
   const fixed = config.mode === 'ISTIO_MUTUAL' ? undefined : tls.createSecureContext({

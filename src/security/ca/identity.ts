@@ -7,6 +7,9 @@ export interface WorkloadIdentity {
   serviceAccount: string;
 }
 
+/** The mesh's trust domain (Istio's default; tack does not configure another yet). */
+export const MESH_TRUST_DOMAIN = 'cluster.local';
+
 const PREFIX = 'spiffe://';
 // SPIFFE trust domains: lowercase letters, digits, '.', '-', '_'. Namespaces and service accounts
 // are Kubernetes names (DNS labels / subdomains), so no '/' can ever sneak into a path segment.
